@@ -1,0 +1,55 @@
+package io.rqsweeper.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as operators write them: {@code 90s}, {@code 10m}, {@code 2h}, {@code 1d}, {@code 500ms}, or ISO {@code PT10M}. */
+public final class Durations {
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+
+    private Durations() {
+    }
+
+    /**
+     * Parses a duration; a bare integer is in {@code bareUnit} (minutes for --max-age, as the old script's
+     * flag was).
+     *
+     * @throws IllegalArgumentException with a message naming the accepted forms
+     */
+    public static Duration parse(String text, ChronoUnit bareUnit) {
+        String t = text == null ? "" : text.trim().toLowerCase();
+        Matcher m = SIMPLE.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2);
+            if (unit == null) {
+                return Duration.of(n, bareUnit);
+            }
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            Duration d = Duration.parse(text.trim().toUpperCase());
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 90s, 10m, 2h"
+                + (bareUnit == ChronoUnit.MINUTES ? ", or a bare number of minutes" : ""));
+    }
+
+    /** {@code 0:15:23} as the old script printed ages. */
+    public static String clock(long seconds) {
+        return String.format("%d:%02d:%02d", seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    }
+}

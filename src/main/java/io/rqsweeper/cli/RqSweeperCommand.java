@@ -1,0 +1,12 @@
+package io.rqsweeper.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+@TopCommand
+@Command(name = "rq-sweeper", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Finds RQ jobs left 'started' by dead workers and resolves them, never touching a job a live worker runs.",
+        subcommands = {SweepCommand.class},
+        footer = {"", ExitCodes.HELP})
+public class RqSweeperCommand {
+}

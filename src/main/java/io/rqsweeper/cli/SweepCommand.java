@@ -1,0 +1,117 @@
+package io.rqsweeper.cli;
+
+import io.rqsweeper.redis.RedisTarget;
+import io.rqsweeper.sweep.SweepOptions;
+import io.rqsweeper.sweep.SweepPolicy;
+import io.rqsweeper.sweep.SweepReport;
+import io.rqsweeper.sweep.SweepService;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "sweep", sortOptions = false,
+        description = {"Finds abandoned jobs in RQ's started registries and fails them as RQ itself would "
+                + "(retries honoured). A job whose worker is alive is never touched, unless --force."},
+        footer = {"", "Examples:",
+                "  rq-sweeper sweep                                  # every queue, fail abandoned jobs",
+                "  rq-sweeper sweep --queue default --queue emails --dry-run",
+                "  RQ_SWEEPER_REDIS_PASSWORD=… rq-sweeper sweep --redis-url redis://redis:6379/0 --output json",
+                "  rq-sweeper sweep --max-age 30m --strict           # fail the deploy if Redis is down",
+                "", ExitCodes.HELP})
+public class SweepCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Inject
+    SweepService service;
+
+    @Inject
+    SweeperConfig config;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "NAME",
+            description = "Queue to sweep (repeatable). Default: every queue in rq:queues.")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--max-age", paramLabel = "DURATION",
+            description = "Also abandon a job older than this (now - started_at) whose worker is provably gone, "
+                    + "before its heartbeat lapses. A bare number means minutes. Default: 10m.")
+    String maxAge;
+
+    @Option(names = "--margin", paramLabel = "DURATION",
+            description = "Clock-skew allowance: a heartbeat counts as lapsed this long after its score. Default: 30s.")
+    String margin;
+
+    @Option(names = "--force",
+            description = "Act on EVERY started job, including jobs live workers are running (the old script's behaviour).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--action", paramLabel = "ACTION", defaultValue = "fail",
+            description = "What to do with an abandoned job: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            converter = ActionConverter.class, completionCandidates = ActionConverter.Candidates.class)
+    SweepOptions.Action action;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: exactly one JSON object on stdout.")
+    OutputFormat output;
+
+    @Option(names = "--strict",
+            description = "Exit 1 when Redis is unavailable or any job could not be handled (default: warn, exit 0).")
+    boolean strict;
+
+    @Option(names = "--rq-version", paramLabel = "VERSION",
+            description = "RQ version to assume where Redis cannot tell (e.g. 2.1 or 2.12); the output says when it was used.")
+    String rqVersion;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() {
+        RedisTarget target;
+        Duration timeout;
+        SweepPolicy policy;
+        try {
+            target = connection.target(System.getenv());
+            timeout = connection.timeout(config);
+            policy = new SweepPolicy(
+                    Durations.parse(maxAge == null ? config.sweep().maxAge() : maxAge, ChronoUnit.MINUTES),
+                    margin == null ? config.sweep().margin() : Durations.parse(margin, ChronoUnit.SECONDS),
+                    force);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (rqVersion != null && io.rqsweeper.rq.RqGeneration.ofVersion(rqVersion) == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--rq-version '" + rqVersion + "' is not an RQ version such as 1.16 or 2.12");
+        }
+        SweepOptions options = new SweepOptions(List.copyOf(queues), policy, action, dryRun, rqVersion);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (force) {
+            err.println("rq-sweeper: WARNING: --force: every started job is acted on, including jobs live workers are running");
+        }
+        SweepReport report = service.sweep(target, timeout, options);
+        new SweepRenderer(out, err).render(report, output);
+        boolean failed = !report.redisAvailable() || report.errors() > 0;
+        return strict && failed ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    /** Output formats of the commands. */
+    public enum OutputFormat {
+        TEXT, JSON;
+    }
+}

@@ -1,0 +1,38 @@
+package io.rqsweeper.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A Lua script from {@code src/main/resources/lua/}, called by its SHA1 with EVALSHA. */
+public record LuaScript(String name, String source, String sha1) {
+
+    /** Loads {@code lua/<name>.lua}, preceded by the shared fact checks of {@code lua/facts.lua}. */
+    public static LuaScript load(String name) {
+        String source = read("lua/facts.lua") + read("lua/" + name + ".lua");
+        return new LuaScript(name, source, sha1Hex(source));
+    }
+
+    private static String read(String path) {
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1Hex(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

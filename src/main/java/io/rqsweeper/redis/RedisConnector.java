@@ -1,0 +1,51 @@
+package io.rqsweeper.redis;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+
+/** Opens bounded-time connections to the Redis that holds RQ's state. */
+@ApplicationScoped
+public class RedisConnector {
+
+    @Inject
+    Vertx vertx;
+
+    /**
+     * Connects and authenticates, or fails within {@code timeout}.
+     *
+     * @throws RedisUnavailableException when Redis cannot be reached or rejects the credentials
+     */
+    public RedisSession open(RedisTarget target, Duration timeout) {
+        NetClientOptions net = new NetClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .setTcpKeepAlive(true);
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(target.connectionString())
+                .setNetClientOptions(net)
+                // RESP2: every Redis and Redis-compatible server speaks it, and replies stay plain arrays.
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+                .setMaxPoolSize(1)
+                .setMaxPoolWaiting(16);
+        Redis client = Redis.createClient(vertx, options);
+        try {
+            RedisConnection connection = RedisSession.await(client.connect(), target, timeout, "a connection");
+            return new RedisSession(client, connection, target, timeout);
+        } catch (RuntimeException e) {
+            client.close();
+            if (e instanceof RedisCommandException) {
+                // An error during the handshake (AUTH, SELECT) means we cannot work with this server.
+                throw new RedisUnavailableException("Redis at " + target.redacted() + " refused the connection: "
+                        + e.getMessage());
+            }
+            throw e;
+        }
+    }
+}

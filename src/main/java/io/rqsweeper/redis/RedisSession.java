@@ -1,0 +1,128 @@
+package io.rqsweeper.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One blocking connection to Redis for the length of a command or a sweep. Every call is bounded by the
+ * configured timeout, so a hung Redis can never block a deploy.
+ */
+public final class RedisSession implements AutoCloseable {
+    private final Redis client;
+    private final RedisConnection connection;
+    private final RedisTarget target;
+    private final Duration timeout;
+
+    RedisSession(Redis client, RedisConnection connection, RedisTarget target, Duration timeout) {
+        this.client = client;
+        this.connection = connection;
+        this.target = target;
+        this.timeout = timeout;
+    }
+
+    /** Sends one command; each argument is a String (UTF-8), a byte[] or a number. Null replies come back as null. */
+    public Response send(Command command, Object... args) {
+        Request request = Request.cmd(command);
+        for (Object arg : args) {
+            addArg(request, arg);
+        }
+        return await(connection.send(request), target, timeout, command.toString());
+    }
+
+    /** Runs a Lua script with EVALSHA, loading it first when Redis does not know it (NOSCRIPT). */
+    public Response eval(LuaScript script, List<?> keys, List<?> args) {
+        try {
+            return evalSha(script, keys, args);
+        } catch (RedisCommandException e) {
+            if (!e.isNoScript()) {
+                throw e;
+            }
+            send(Command.SCRIPT, "LOAD", script.source());
+            return evalSha(script, keys, args);
+        }
+    }
+
+    private Response evalSha(LuaScript script, List<?> keys, List<?> args) {
+        Request request = Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
+        keys.forEach(k -> addArg(request, k));
+        args.forEach(a -> addArg(request, a));
+        return await(connection.send(request), target, timeout, "EVALSHA " + script.name());
+    }
+
+    public RedisTarget target() {
+        return target;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // Closing is best effort; the process is about to move on or exit.
+        }
+        client.close();
+    }
+
+    private static void addArg(Request request, Object arg) {
+        if (arg instanceof byte[] b) {
+            request.arg(b);
+        } else if (arg instanceof String s) {
+            request.arg(s.getBytes(StandardCharsets.UTF_8));
+        } else if (arg instanceof Number n) {
+            request.arg(n.toString());
+        } else {
+            throw new IllegalArgumentException("unsupported Redis argument type " + arg);
+        }
+    }
+
+    static <T> T await(Future<T> future, RedisTarget target, Duration timeout, String what) {
+        try {
+            T result = future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result instanceof Response r && r.type() == ResponseType.ERROR) {
+                throw new RedisCommandException(target.scrub(r.toString()));
+            }
+            return result;
+        } catch (TimeoutException e) {
+            throw new RedisUnavailableException("Redis at " + target.redacted() + " did not answer " + what
+                    + " within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisUnavailableException("interrupted while waiting for Redis");
+        } catch (ExecutionException e) {
+            throw translate(e.getCause(), target);
+        }
+    }
+
+    static RuntimeException translate(Throwable cause, RedisTarget target) {
+        String message = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
+        message = target.scrub(message);
+        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.contains("invalid password")
+                || message.contains("invalid username-password")) {
+            return new RedisUnavailableException("Redis at " + target.redacted()
+                    + " rejected the credentials (" + firstWord(message) + ")");
+        }
+        if (cause instanceof io.vertx.redis.client.impl.types.ErrorType || message.startsWith("WRONGTYPE")
+                || message.startsWith("ERR") || message.startsWith("NOSCRIPT") || message.startsWith("NOPERM")
+                || message.startsWith("BUSY") || message.startsWith("READONLY")) {
+            return new RedisCommandException(message);
+        }
+        return new RedisUnavailableException("Redis at " + target.redacted() + " is unavailable: " + message);
+    }
+
+    private static String firstWord(String message) {
+        int space = message.indexOf(' ');
+        return space < 0 ? message : message.substring(0, space);
+    }
+}

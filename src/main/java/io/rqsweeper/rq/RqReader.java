@@ -1,0 +1,116 @@
+package io.rqsweeper.rq;
+
+import io.rqsweeper.redis.RedisSession;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Reads RQ's state from Redis without changing it. Job hashes are read as bytes, payload fields never. */
+public final class RqReader {
+    private final RedisSession redis;
+
+    public RqReader(RedisSession redis) {
+        this.redis = redis;
+    }
+
+    /** Redis's own clock, in whole seconds, as RQ computes registry scores. */
+    public long now() {
+        return Long.parseLong(redis.send(Command.TIME).get(0).toString());
+    }
+
+    /** Names of every queue in {@code rq:queues}, sorted. */
+    public List<String> queueNames() {
+        TreeSet<String> names = new TreeSet<>();
+        for (Response member : redis.send(Command.SMEMBERS, RqKeys.QUEUES)) {
+            String name = RqKeys.queueNameFromKey(member.toString());
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** Every entry of a queue's started registry, oldest score first. */
+    public List<StartedEntry> startedEntries(String queue) {
+        Response reply = redis.send(Command.ZRANGE, RqKeys.startedRegistry(queue), "0", "-1", "WITHSCORES");
+        List<StartedEntry> entries = new ArrayList<>(reply.size() / 2);
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            entries.add(StartedEntry.parse(reply.get(i).toString(), parseScore(reply.get(i + 1).toString())));
+        }
+        return entries;
+    }
+
+    /** The job's fields, or null when its hash does not exist. Throws WRONGTYPE for a non-hash key. */
+    public JobFields jobFields(String jobId) {
+        List<Object> args = new ArrayList<>();
+        args.add(RqKeys.job(jobId));
+        args.addAll(JobFields.NAMES);
+        Response reply = redis.send(Command.HMGET, args.toArray());
+        byte[][] values = new byte[JobFields.NAMES.size()][];
+        boolean any = false;
+        for (int i = 0; i < values.length; i++) {
+            Response v = reply.get(i);
+            values[i] = v == null ? null : v.toBytes();
+            any |= values[i] != null;
+        }
+        if (!any && redis.send(Command.EXISTS, RqKeys.job(jobId)).toLong() == 0) {
+            return null;
+        }
+        return new JobFields(values);
+    }
+
+    /** What Redis says about a worker, with the execution membership of {@code member} (newer RQ layout). */
+    public WorkerFacts workerFacts(String name, String member) {
+        String key = RqKeys.worker(name);
+        boolean exists = redis.send(Command.EXISTS, key).toLong() > 0;
+        String birth = null;
+        String currentJob = null;
+        String version = null;
+        boolean death = false;
+        if (exists && "hash".equals(redis.send(Command.TYPE, key).toString())) {
+            Response f = redis.send(Command.HMGET, key, "birth", "death", "current_job", "version");
+            birth = text(f.get(0));
+            death = f.get(1) != null;
+            currentJob = text(f.get(2));
+            version = text(f.get(3));
+        }
+        boolean claims = "set".equals(redis.send(Command.TYPE, RqKeys.workerExecutions(name)).toString())
+                && redis.send(Command.SISMEMBER, RqKeys.workerExecutions(name), member).toLong() > 0;
+        long subscribers = redis.send(Command.PUBSUB, "NUMSUB", RqKeys.workerChannel(name)).get(1).toLong();
+        return new WorkerFacts(name, exists, death, birth, currentJob, claims, subscribers, version);
+    }
+
+    /** RQ versions announced by the live workers of a queue ({@code version} field of their hashes). */
+    public List<String> workerVersionsOfQueue(String queue) {
+        List<String> versions = new ArrayList<>();
+        if (!"set".equals(redis.send(Command.TYPE, RqKeys.workersOfQueue(queue)).toString())) {
+            return versions;
+        }
+        for (Response workerKey : redis.send(Command.SRANDMEMBER, RqKeys.workersOfQueue(queue), "20")) {
+            String key = workerKey.toString();
+            if ("hash".equals(redis.send(Command.TYPE, key).toString())) {
+                String v = text(redis.send(Command.HGET, key, "version"));
+                if (v != null) {
+                    versions.add(v);
+                }
+            }
+        }
+        return versions;
+    }
+
+    private static String text(Response r) {
+        return r == null ? null : new String(r.toBytes(), StandardCharsets.UTF_8);
+    }
+
+    static double parseScore(String score) {
+        return switch (score) {
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(score);
+        };
+    }
+}

@@ -1,0 +1,22 @@
+package io.rqsweeper.sweep;
+
+import java.util.List;
+
+/**
+ * The result of one sweep.
+ *
+ * @param redisAvailable false when Redis could not be reached (or went away mid-sweep)
+ * @param redisProblem   what went wrong with Redis, or null
+ * @param options        the options the sweep ran with
+ * @param queues         number of queues looked at
+ * @param checked        started entries looked at
+ * @param stuck          entries judged abandoned (dangling and stale entries included)
+ * @param cleaned        entries resolved (0 in a dry run)
+ * @param errors         entries that could not be judged or resolved
+ * @param jobs           stuck entries, entries kept although their heartbeat lapsed, and errors
+ * @param warnings       notes for the operator (assumed RQ version, …)
+ */
+public record SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
+                          int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
+                          List<String> warnings) {
+}
