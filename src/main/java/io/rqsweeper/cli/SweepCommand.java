@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "sweep", sortOptions = false,
+@Command(name = "sweep", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Finds abandoned jobs in RQ's started registries and fails them as RQ itself would "
                 + "(retries honoured). A job whose worker is alive is never touched, unless --force."},
         footer = {"", "Examples:",

@@ -1,0 +1,93 @@
+package io.rqsweeper.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A throwaway redis-server on a free loopback port, stopped by PID. */
+public final class RedisServer implements AutoCloseable {
+    private final int port;
+    private final String password;
+    private Process process;
+
+    private RedisServer(int port, String password) {
+        this.port = port;
+        this.password = password;
+    }
+
+    public static RedisServer start() {
+        return start(null);
+    }
+
+    public static RedisServer start(String password) {
+        RedisServer server = new RedisServer(Processes.freePort(), password);
+        server.launch();
+        return server;
+    }
+
+    private void launch() {
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+        if (password != null) {
+            cmd.addAll(List.of("--requirepass", password));
+        }
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server (run scripts/install-test-deps.sh)", e);
+        }
+        Processes.await("redis-server on port " + port, 10_000, () -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /** Runs redis-cli against this server and returns its raw output. */
+    public String cli(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
+        if (password != null) {
+            cmd.addAll(List.of("-a", password));
+        }
+        cmd.addAll(List.of(args));
+        return Processes.run(cmd, Map.of());
+    }
+
+    public void flushAll() {
+        cli("FLUSHALL");
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public void stop() {
+        if (process != null) {
+            Processes.kill9(process.pid());
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
