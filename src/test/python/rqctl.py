@@ -130,12 +130,20 @@ def clone_job(r, a):
     return {'ids': ids}
 
 
+def counts(r, a):
+    """Registry counts as RQ reports them (note: RQ's count() runs its own cleanup first)."""
+    q = a['queue']
+    return {'started': StartedJobRegistry(q, connection=r).count, 'failed': FailedJobRegistry(q, connection=r).count,
+            'finished': FinishedJobRegistry(q, connection=r).count, 'deferred': DeferredJobRegistry(q, connection=r).count,
+            'queued': Queue(q, connection=r).count}
+
+
 def version(r, a):
     return {'version': rq.__version__}
 
 
 COMMANDS = {f.__name__: f for f in (enqueue, job_view, cleanup, requeue_failed, delete_job, copy_all, dump_all,
-                                    hgetall, clone_job, version)}
+                                    hgetall, clone_job, counts, version)}
 
 if __name__ == '__main__':
     url, command = sys.argv[1], sys.argv[2]

@@ -117,6 +117,14 @@ class AbandonedJobsTest {
         assertEquals(copy.cli("ZRANGE", "rq:failed:" + QUEUE, "0", "-1"), redis.cli("ZRANGE", "rq:failed:" + QUEUE, "0", "-1"));
         assertEquals("", redis.cli("ZRANGE", "rq:wip:" + QUEUE, "0", "-1"));
 
+        // RQ's own readers agree, and RQ's job.delete() finds no execution leftovers to trip over.
+        JsonNode counts = rq.ctl(redis.url(), "counts", Map.of("queue", QUEUE));
+        assertEquals(0, counts.get("started").asInt(), counts.toString());
+        assertEquals(1, counts.get("failed").asInt(), counts.toString());
+        Processes.run(List.of(rq.rq().toString(), "info", "-u", redis.url(), QUEUE), rq.env());
+        rq.ctl(redis.url(), "copy_all", Map.of("to", copy.url()));
+        rq.ctl(copy.url(), "delete_job", Map.of("id", job.id()));
+
         // RQ can take it from here: requeue from the failed registry, and a worker completes it.
         rq.ctl(redis.url(), "requeue_failed", Map.of("queue", QUEUE, "id", job.id()));
         try (RqWorker w = RqWorker.start(rq, redis.url(), "w-burst", QUEUE, "--burst")) {
@@ -349,6 +357,57 @@ class AbandonedJobsTest {
             assertEquals(Outcome.FAILED, j.outcome(), report.toString());
             assertTrue(Set.of(Reason.WORKER_RESTARTED, Reason.WORKER_NOT_CLAIMING).contains(j.reasons().get(1)), j.toString());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void dependentsAreHandledAsRqHandlesThem(RqInstall rq) {
+        RqScenario scenario = new RqScenario(rq, redis);
+        Started parent = scenario.startedJob(QUEUE, Map.of());
+        String tolerant = rq.ctl(redis.url(), "enqueue", Map.of("queue", QUEUE, "func", "rqtasks.quick",
+                "depends_on", parent.id(), "allow_failure", true)).get("id").asText();
+        String strict = rq.ctl(redis.url(), "enqueue", Map.of("queue", QUEUE, "func", "rqtasks.quick",
+                "depends_on", parent.id())).get("id").asText();
+        parent.worker().killWithHorse();
+        scenario.fastForward(parent);
+        rq.ctl(redis.url(), "copy_all", Map.of("to", copy.url()));
+        rq.ctl(copy.url(), "cleanup", Map.of("queue", QUEUE));
+
+        SweepReport report = sweep(options(false, Duration.ofMinutes(10), false));
+
+        assertEquals(Outcome.FAILED, only(report).outcome(), report.toString());
+        RqScenario rqsCopy = new RqScenario(rq, copy);
+        for (String dependent : List.of(tolerant, strict)) {
+            JsonNode ours = scenario.view(QUEUE, dependent);
+            JsonNode rqs = rqsCopy.view(QUEUE, dependent);
+            for (String field : List.of("status", "in_queue", "in_deferred")) {
+                assertEquals(rqs.get(field), ours.get(field), dependent + " " + field + ": ours " + ours + "\nRQ's " + rqs);
+            }
+        }
+        assertEquals("deferred", scenario.view(QUEUE, strict).get("status").asText());
+        assertEquals(rq.isV2() ? "queued" : "deferred", scenario.view(QUEUE, tolerant).get("status").asText());
+        assertEquals(new TreeSet<>(List.of(copy.cli("SMEMBERS", "rq:job:" + parent.id() + ":dependents").split("\n"))),
+                new TreeSet<>(List.of(redis.cli("SMEMBERS", "rq:job:" + parent.id() + ":dependents").split("\n"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void coldShutdownsJobIsAbandonedByMaxAgeBeforeItsHeartbeatLapses(RqInstall rq) {
+        RqScenario scenario = new RqScenario(rq, redis);
+        Started job = scenario.startedJob(QUEUE, Map.of());
+        job.worker().coldShutdown();
+        assertEquals("started", redis.cli("HGET", "rq:job:" + job.id(), "status"), job.worker().log());
+        assertEquals("1", redis.cli("HEXISTS", "rq:worker:" + job.worker().name(), "death"), job.worker().log());
+
+        SweepReport young = sweep(options(false, Duration.ofMinutes(10), false));
+        assertTrue(young.jobs().isEmpty(), "heartbeat not lapsed, job younger than max age: " + young);
+
+        SweepReport report = sweep(options(false, Duration.ZERO, false));
+
+        JobReport j = only(report);
+        assertEquals(Outcome.FAILED, j.outcome(), report.toString());
+        assertEquals(List.of(Reason.MAX_AGE, Reason.WORKER_DEAD), j.reasons());
+        assertEquals("failed", scenario.view(QUEUE, job.id()).get("status").asText());
     }
 
     private SweepReport sweep(SweepOptions options) {

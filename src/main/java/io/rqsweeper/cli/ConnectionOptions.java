@@ -3,12 +3,14 @@ package io.rqsweeper.cli;
 import io.rqsweeper.redis.RedisTarget;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /** Connection options shared by every command that talks to Redis. */
 public class ConnectionOptions {
+    static final String ENV_TLS_CA = "RQ_SWEEPER_REDIS_TLS_CA";
 
     @Option(names = "--redis-url", paramLabel = "URL",
             description = {"redis://[user:password@]host:port/db or rediss://… Default: $RQ_SWEEPER_REDIS_URL, "
@@ -20,8 +22,16 @@ public class ConnectionOptions {
             description = "Bound on connecting and on each Redis command (default: 5s, or rq-sweeper.redis.timeout).")
     String timeout;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "PEM file of the CA(s) to trust for rediss:// (default: $RQ_SWEEPER_REDIS_TLS_CA, else the JVM's trust store).")
+    Path tlsCa;
+
     public RedisTarget target(Map<String, String> env) {
-        return RedisTarget.resolve(redisUrl, env);
+        Path ca = tlsCa;
+        if (ca == null && env.get(ENV_TLS_CA) != null && !env.get(ENV_TLS_CA).isBlank()) {
+            ca = Path.of(env.get(ENV_TLS_CA));
+        }
+        return RedisTarget.resolve(redisUrl, env).withTlsCa(ca);
     }
 
     public Duration timeout(SweeperConfig config) {

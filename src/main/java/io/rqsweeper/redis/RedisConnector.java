@@ -2,6 +2,7 @@ package io.rqsweeper.redis;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -27,6 +28,13 @@ public class RedisConnector {
         NetClientOptions net = new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .setTcpKeepAlive(true);
+        if (target.tls()) {
+            // Verify that the certificate names the host we asked for, not just that some CA signed it.
+            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+            if (target.tlsCa() != null) {
+                net.setTrustOptions(new PemTrustOptions().addCertPath(target.tlsCa().toString()));
+            }
+        }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(target.connectionString())
                 .setNetClientOptions(net)

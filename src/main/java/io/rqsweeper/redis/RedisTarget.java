@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -23,14 +25,33 @@ public final class RedisTarget {
     private final int database;
     private final String user;
     private final String password;
+    private final Path tlsCa;
 
-    private RedisTarget(boolean tls, String host, int port, int database, String user, String password) {
+    private RedisTarget(boolean tls, String host, int port, int database, String user, String password, Path tlsCa) {
         this.tls = tls;
         this.host = host;
         this.port = port;
         this.database = database;
         this.user = user;
         this.password = password;
+        this.tlsCa = tlsCa;
+    }
+
+    /** The same target, trusting the PEM certificate(s) in {@code caFile} for {@code rediss://}. */
+    public RedisTarget withTlsCa(Path caFile) {
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new IllegalArgumentException("cannot read the TLS CA file " + caFile);
+        }
+        return new RedisTarget(tls, host, port, database, user, password, caFile);
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    /** PEM file of the CA(s) to trust for TLS, or null for the JVM's default trust store. */
+    public Path tlsCa() {
+        return tlsCa;
     }
 
     /**
@@ -44,7 +65,7 @@ public final class RedisTarget {
         RedisTarget parsed = parse(url);
         String password = env.get(ENV_PASSWORD);
         if (password != null && !password.isEmpty()) {
-            parsed = new RedisTarget(parsed.tls, parsed.host, parsed.port, parsed.database, parsed.user, password);
+            parsed = new RedisTarget(parsed.tls, parsed.host, parsed.port, parsed.database, parsed.user, password, null);
         }
         return parsed;
     }
@@ -93,7 +114,7 @@ public final class RedisTarget {
                 user = null;
             }
         }
-        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password);
+        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password, null);
     }
 
     /** The URL with any password replaced by {@code ***}, for messages. */

@@ -12,11 +12,13 @@ import java.util.Map;
 public final class RedisServer implements AutoCloseable {
     private final int port;
     private final String password;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port, String password) {
+    private RedisServer(int port, String password, List<String> extraArgs) {
         this.port = port;
         this.password = password;
+        this.extraArgs = extraArgs;
     }
 
     public static RedisServer start() {
@@ -24,7 +26,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(String password) {
-        RedisServer server = new RedisServer(Processes.freePort(), password);
+        RedisServer server = new RedisServer(Processes.freePort(), password, List.of());
+        server.launch();
+        return server;
+    }
+
+    /** A TLS-only server (no plain port) presenting {@code cert}; clients are not asked for certificates. */
+    public static RedisServer startTls(java.nio.file.Path cert, java.nio.file.Path key) {
+        int tlsPort = Processes.freePort();
+        RedisServer server = new RedisServer(tlsPort, null, List.of("--port", "0", "--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-auth-clients", "no"));
         server.launch();
         return server;
     }
@@ -35,6 +46,7 @@ public final class RedisServer implements AutoCloseable {
         if (password != null) {
             cmd.addAll(List.of("--requirepass", password));
         }
+        cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
         } catch (IOException e) {
