@@ -124,6 +124,24 @@ class SweepCommandTest {
     }
 
     @Test
+    void keysOfTheWrongTypeAreReportedNotThrown(QuarkusMainLauncher launcher) {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.cli("SET", "rq:queues", "not-a-set");
+            LaunchResult r = launcher.launch("sweep", "--redis-url", redis.url());
+            assertEquals(0, r.exitCode(), evidence(r));
+            assertTrue(r.getErrorOutput().contains("WRONGTYPE"), evidence(r));
+            assertFalse(r.getErrorOutput().contains("\tat "), evidence(r));
+            assertEquals(1, launcher.launch("sweep", "--redis-url", redis.url(), "--strict").exitCode());
+
+            redis.cli("DEL", "rq:queues");
+            redis.cli("SET", "rq:wip:broken", "x");
+            LaunchResult q = launcher.launch("sweep", "--redis-url", redis.url(), "--queue", "broken", "--strict");
+            assertEquals(1, q.exitCode(), evidence(q));
+            assertTrue(q.getErrorOutput().contains("rq:wip:broken cannot be read"), evidence(q));
+        }
+    }
+
+    @Test
     void usageErrorsExitTwoWithAShortMessage(QuarkusMainLauncher launcher) {
         for (List<String> args : List.of(
                 List.of("sweep", "--bogus"),

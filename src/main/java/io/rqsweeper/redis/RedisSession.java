@@ -107,6 +107,15 @@ public final class RedisSession implements AutoCloseable {
 
     static RuntimeException translate(Throwable cause, RedisTarget target) {
         String message = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != null && root != cause && root.getMessage() != null && !message.contains(root.getMessage())) {
+            // e.g. "Failed to create SSL connection" says less than the certificate problem beneath it.
+            String detail = root.getMessage();
+            message += " (" + (detail.length() > 200 ? detail.substring(0, 200) + "…" : detail) + ")";
+        }
         message = target.scrub(message);
         if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.contains("invalid password")
                 || message.contains("invalid username-password")) {
