@@ -112,6 +112,27 @@ def dump_all(r, a):
     return out
 
 
+def state_all(r, a):
+    """Every key's logical content and whether it has a TTL: equal states, whatever the internal encoding."""
+    out = {}
+    for k in sorted(r.scan_iter(count=1000)):
+        t = r.type(k).decode()
+        if t == 'hash':
+            v = sorted([b64(f), b64(x)] for f, x in r.hgetall(k).items())
+        elif t == 'set':
+            v = sorted(b64(m) for m in r.smembers(k))
+        elif t == 'zset':
+            v = [[b64(m), s] for m, s in r.zrange(k, 0, -1, withscores=True)]
+        elif t == 'list':
+            v = [b64(m) for m in r.lrange(k, 0, -1)]
+        elif t == 'stream':
+            v = [[i.decode(), sorted([b64(f), b64(x)] for f, x in e.items())] for i, e in r.xrange(k)]
+        else:
+            v = b64(r.get(k))
+        out[k.decode('latin-1')] = {'type': t, 'hasTtl': r.ttl(k) >= 0, 'value': v}
+    return out
+
+
 def hgetall(r, a):
     return {k.decode('latin-1'): b64(v) for k, v in r.hgetall(a['key']).items()}
 
@@ -138,12 +159,38 @@ def counts(r, a):
             'queued': Queue(q, connection=r).count}
 
 
+def trace(r, a):
+    """Every place an id still appears: key names, and members of sets, sorted sets and lists."""
+    jid = a['id'].encode()
+    places = []
+
+    def mentions(v):
+        return v == jid or v.startswith(jid + b':')
+
+    for k in r.scan_iter(count=1000):
+        if jid in k.split(b':'):
+            places.append('key ' + k.decode('latin-1'))
+            continue
+        t = r.type(k)
+        members = []
+        if t == b'set':
+            members = r.smembers(k)
+        elif t == b'zset':
+            members = r.zrange(k, 0, -1)
+        elif t == b'list':
+            members = r.lrange(k, 0, -1)
+        for m in members:
+            if mentions(m):
+                places.append('member of ' + k.decode('latin-1'))
+    return {'places': sorted(places)}
+
+
 def version(r, a):
     return {'version': rq.__version__}
 
 
 COMMANDS = {f.__name__: f for f in (enqueue, job_view, cleanup, requeue_failed, delete_job, copy_all, dump_all,
-                                    hgetall, clone_job, counts, version)}
+                                    hgetall, clone_job, counts, trace, state_all, version)}
 
 if __name__ == '__main__':
     url, command = sys.argv[1], sys.argv[2]

@@ -3,20 +3,21 @@
 -- touched and no job hash is ever created.
 --
 -- KEYS[1] -> rq:wip:<queue>
--- ARGV    -> facts (see facts.lua), then:
--- ARGV[e]   -> the member as stored
--- ARGV[e+1] -> rq:execution:<job>:<execution> ('' for an RQ 1.x member)
--- ARGV[e+2] -> rq:executions:<job> ('' for an RQ 1.x member)
--- ARGV[e+3] -> the execution id ('' for an RQ 1.x member)
--- Returns {'removed'} or {'changed', why} when a fact no longer holds (nothing written).
+-- ARGV    -> facts, dry-run flag, key prefixes (see common.lua), then:
+-- arg(2)  -> the member as stored
+-- arg(3)  -> job id
+-- arg(4)  -> execution id ('' for an RQ 1.x member)
+-- Returns result('removed') or result('changed', why) when a fact no longer holds (nothing written).
 
-local changed = check_facts()
-if changed then return {'changed', changed} end
-local e = facts_end()
-local member, exec_key, execs_key, exec_id = ARGV[e], ARGV[e + 1], ARGV[e + 2], ARGV[e + 3]
-redis.call('ZREM', KEYS[1], member)
+local why = check_facts()
+if why then return result('changed', why) end
+local member, job_id, exec_id = arg(2), arg(3), arg(4)
+shared('ZREM', KEYS[1], member, member)
 if exec_id ~= '' then
-  if redis.call('TYPE', exec_key)['ok'] == 'hash' then redis.call('DEL', exec_key) end
-  if redis.call('TYPE', execs_key)['ok'] == 'zset' then redis.call('ZREM', execs_key, exec_id) end
+  local ek, esk = K.EXECUTION .. job_id .. ':' .. exec_id, K.EXECUTIONS .. job_id
+  if redis.call('TYPE', ek)['ok'] == 'hash' then own('DEL', ek) end
+  if redis.call('TYPE', esk)['ok'] == 'zset' and redis.call('ZSCORE', esk, exec_id) then
+    own('ZREM', esk, exec_id)
+  end
 end
-return {'removed'}
+return result('removed')

@@ -415,7 +415,7 @@ class AbandonedJobsTest {
     }
 
     static SweepOptions options(boolean dryRun, Duration maxAge, boolean force) {
-        return new SweepOptions(List.of(), new SweepPolicy(maxAge, Duration.ofSeconds(30), force),
+        return SweepOptions.of(List.of(), new SweepPolicy(maxAge, Duration.ofSeconds(30), force),
                 SweepOptions.Action.FAIL, dryRun, null);
     }
 

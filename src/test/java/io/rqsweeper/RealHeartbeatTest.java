@@ -35,7 +35,7 @@ class RealHeartbeatTest {
     void killedWorkersJobIsFoundOnceItsRealHeartbeatLapses() throws Exception {
         List<RqInstall> versions = RqInstall.selected();
         RqInstall rq = versions.get(versions.size() - 1);
-        SweepOptions options = new SweepOptions(List.of(),
+        SweepOptions options = SweepOptions.of(List.of(),
                 new SweepPolicy(Duration.ofMinutes(10), Duration.ofSeconds(5), false), SweepOptions.Action.FAIL, false, null);
         try (RedisServer redis = RedisServer.start()) {
             RqScenario.Started job = new RqScenario(rq, redis).startedJob("default", Map.of());

@@ -40,7 +40,9 @@ class SweepCommandTest {
             assertEquals("Checking 1 started job(s) in 1 queue(s)...", lines.get(0), evidence(text));
             assertTrue(lines.get(1).matches("Cleaning stuck job " + job.id()
                     + " on default \\(age \\d+:\\d\\d:\\d\\d, heartbeat lapsed, worker gone\\) -> failed"), evidence(text));
-            assertEquals("Cleaned 1 stuck job(s)", lines.get(2), evidence(text));
+            // The killed worker's registrations in rq:workers and rq:workers:default are pruned as RQ would.
+            assertEquals("Removed 2 registration(s) of workers that are gone", lines.get(2), evidence(text));
+            assertEquals("Cleaned 1 stuck job(s)", lines.get(3), evidence(text));
 
             LaunchResult json = launcher.launch("sweep", "--redis-url", redis.url(), "--output", "json");
             assertEquals(0, json.exitCode(), evidence(json));

@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
                 "  rq-sweeper sweep --queue default --queue emails --dry-run",
                 "  RQ_SWEEPER_REDIS_PASSWORD=… rq-sweeper sweep --redis-url redis://redis:6379/0 --output json",
                 "  rq-sweeper sweep --max-age 30m --strict           # fail the deploy if Redis is down",
+                "  rq-sweeper sweep --action delete --delete-key 'job_progress:{id}' --backup /var/backups/rq-sweep.jsonl",
+                "  rq-sweeper sweep --action requeue --exclude-queue payments",
                 "", ExitCodes.HELP})
 public class SweepCommand implements Callable<Integer> {
 
@@ -59,10 +61,31 @@ public class SweepCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Report what would be done; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--action", paramLabel = "ACTION", defaultValue = "fail",
-            description = "What to do with an abandoned job: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--action", paramLabel = "ACTION",
+            description = {"What to do with an abandoned job: ${COMPLETION-CANDIDATES}. Default: fail (as RQ would); "
+                    + "a job a dead worker popped but never started is requeued.",
+                    "requeue: back on its queue as a fresh attempt. delete: the job and everything RQ keeps for it."},
             converter = ActionConverter.class, completionCandidates = ActionConverter.Candidates.class)
     SweepOptions.Action action;
+
+    @Option(names = "--delete-key", paramLabel = "PATTERN",
+            description = "With --action delete: also delete this key, {id} replaced by the job id (repeatable; a literal "
+                    + "key, not a glob), e.g. 'job_progress:{id}'.")
+    List<String> deleteKeys = new ArrayList<>();
+
+    @Option(names = "--delete-dependents",
+            description = "With --action delete: delete the jobs that waited for a deleted job too, recursively "
+                    + "(default: report their ids).")
+    boolean deleteDependents;
+
+    @Option(names = "--exclude-queue", paramLabel = "NAME",
+            description = "Leave this queue alone even when it is in rq:queues (repeatable).")
+    List<String> excludedQueues = new ArrayList<>();
+
+    @Option(names = "--backup", paramLabel = "FILE",
+            description = "Before each change, append the job's state to FILE (JSON lines, synced to disk) so "
+                    + "'rq-sweeper restore FILE' can undo it. A backup that cannot be written stops the sweep (exit 1).")
+    java.nio.file.Path backup;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default) or json: exactly one JSON object on stdout.")
@@ -98,7 +121,18 @@ public class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rq-version '" + rqVersion + "' is not an RQ version such as 1.16 or 2.12");
         }
-        SweepOptions options = new SweepOptions(List.copyOf(queues), policy, action, dryRun, rqVersion);
+        if ((!deleteKeys.isEmpty() || deleteDependents) && action != SweepOptions.Action.DELETE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--delete-key and --delete-dependents only apply with --action delete");
+        }
+        for (String pattern : deleteKeys) {
+            if (!pattern.contains("{id}")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--delete-key '" + pattern + "' has no {id}: it would delete the same key for every job");
+            }
+        }
+        SweepOptions options = new SweepOptions(List.copyOf(queues), List.copyOf(excludedQueues), policy, action, dryRun,
+                rqVersion, List.copyOf(deleteKeys), deleteDependents, backup);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (force) {
@@ -106,6 +140,9 @@ public class SweepCommand implements Callable<Integer> {
         }
         SweepReport report = service.sweep(target, timeout, options);
         new SweepRenderer(out, err).render(report, output);
+        if (report.stoppedBy() != null) {
+            return ExitCodes.FAILURE;
+        }
         boolean failed = !report.redisAvailable() || report.errors() > 0;
         return strict && failed ? ExitCodes.FAILURE : ExitCodes.OK;
     }

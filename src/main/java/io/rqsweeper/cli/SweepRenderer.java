@@ -25,6 +25,9 @@ public final class SweepRenderer {
     }
 
     public void render(SweepReport report, SweepCommand.OutputFormat format) {
+        if (report.stoppedBy() != null) {
+            err.println("rq-sweeper: error: " + report.stoppedBy() + "; the sweep stopped");
+        }
         if (!report.redisAvailable()) {
             err.println("rq-sweeper: warning: " + report.redisProblem() + "; nothing was changed");
         } else if (report.redisProblem() != null) {
@@ -68,6 +71,10 @@ public final class SweepRenderer {
                 out.printf("Leaving job %s on %s alone (%s): %s%n", j.id(), j.queue(), facts, j.detail());
             }
         }
+        if (report.workerRegistrationsRemoved() > 0) {
+            out.printf("%s %d registration(s) of workers that are gone%n",
+                    report.options().dryRun() ? "Would remove" : "Removed", report.workerRegistrationsRemoved());
+        }
         if (report.stuck() == 0) {
             out.println("No stuck jobs");
         } else if (report.options().dryRun()) {
@@ -79,7 +86,12 @@ public final class SweepRenderer {
     }
 
     private static String suffix(JobReport j) {
-        String s = j.outcome() == Outcome.FAILED || j.outcome() == Outcome.WOULD_FAIL ? "" : " (" + j.detail() + ")";
+        String s = switch (j.outcome()) {
+            case FAILED, WOULD_FAIL -> "";
+            case DELETED, WOULD_DELETE -> " (" + j.keysChanged().size() + " keys)"
+                    + (j.dependents().isEmpty() ? "" : "; dependents left waiting: " + String.join(", ", j.dependents()));
+            default -> " (" + j.detail() + ")";
+        };
         if (!j.notRun().isEmpty()) {
             s += " [not run: " + String.join(", ", j.notRun()) + "]";
         }
@@ -90,15 +102,16 @@ public final class SweepRenderer {
         ObjectNode root = JSON.createObjectNode();
         root.put("redis", report.redisAvailable() ? "ok" : "unavailable");
         root.put("dryRun", report.options().dryRun());
-        root.put("action", report.options().action().code());
+        root.put("action", report.options().startedAction().code());
         root.put("forced", report.options().policy().force());
         root.put("queues", report.queues());
         root.put("checked", report.checked());
         root.put("stuck", report.stuck());
         root.put("cleaned", report.cleaned());
         root.put("errors", report.errors());
-        if (report.redisProblem() != null) {
-            root.put("error", report.redisProblem());
+        root.put("workerRegistrationsRemoved", report.workerRegistrationsRemoved());
+        if (report.redisProblem() != null || report.stoppedBy() != null) {
+            root.put("error", report.stoppedBy() != null ? report.stoppedBy() : report.redisProblem());
         }
         ArrayNode warnings = root.putArray("warnings");
         report.warnings().forEach(warnings::add);
@@ -117,6 +130,7 @@ public final class SweepRenderer {
                 n.put("ageSeconds", j.ageSeconds());
             }
             n.put("outcome", j.outcome().code());
+            n.put("action", j.action() == null ? null : j.action().code());
             n.put("stuck", j.stuck());
             n.put("detail", j.detail());
             n.put("worker", j.worker());
@@ -124,6 +138,10 @@ public final class SweepRenderer {
             n.put("rqVersionSource", j.rqVersionSource());
             ArrayNode notRun = n.putArray("notRun");
             j.notRun().forEach(notRun::add);
+            ArrayNode keys = n.putArray("keysChanged");
+            j.keysChanged().forEach(keys::add);
+            ArrayNode dependents = n.putArray("dependents");
+            j.dependents().forEach(dependents::add);
         }
         try {
             return JSON.writeValueAsString(root);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The facts a decision was made on, passed to a Lua script that re-checks them inside Redis before
- * writing (see {@code lua/facts.lua}). Values are compared byte for byte.
+ * writing (see {@code lua/common.lua}). Values are compared byte for byte.
  */
 public final class FactChecks {
     private final List<Object> args = new ArrayList<>();
@@ -35,6 +35,11 @@ public final class FactChecks {
 
     public FactChecks sismember(String key, String member, boolean isMember) {
         return add("sismember", key, member, isMember ? "1" : "0");
+    }
+
+    /** The list still holds {@code value} (or still does not). */
+    public FactChecks inList(String key, String value, boolean present) {
+        return add("lhas", key, value, present ? "1" : "0");
     }
 
     public FactChecks subscribed(String channel, boolean hasSubscribers) {

@@ -11,9 +11,15 @@ import java.util.HexFormat;
 /** A Lua script from {@code src/main/resources/lua/}, called by its SHA1 with EVALSHA. */
 public record LuaScript(String name, String source, String sha1) {
 
-    /** Loads {@code lua/<name>.lua}, preceded by the shared fact checks of {@code lua/facts.lua}. */
+    /** Loads {@code lua/<name>.lua}, preceded by the fact checks and recorded writes of {@code lua/common.lua}. */
     public static LuaScript load(String name) {
-        String source = read("lua/facts.lua") + read("lua/" + name + ".lua");
+        String source = read("lua/common.lua") + read("lua/" + name + ".lua");
+        return new LuaScript(name, source, sha1Hex(source));
+    }
+
+    /** Loads {@code lua/<name>.lua} on its own, for scripts outside the job-mutation layout. */
+    public static LuaScript loadStandalone(String name) {
+        String source = read("lua/" + name + ".lua");
         return new LuaScript(name, source, sha1Hex(source));
     }
 

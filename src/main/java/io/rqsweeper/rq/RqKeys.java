@@ -11,6 +11,7 @@ public final class RqKeys {
     public static final String QUEUE_PREFIX = "rq:queue:";
     public static final String JOB_PREFIX = "rq:job:";
     public static final String WORKER_PREFIX = "rq:worker:";
+    public static final String EXECUTION_PREFIX = "rq:execution:";
 
     private RqKeys() {
     }
@@ -85,7 +86,7 @@ public final class RqKeys {
 
     /** {@code rq:execution:<job>:<execution>} (RQ 2.x). */
     public static String execution(String jobId, String executionId) {
-        return "rq:execution:" + jobId + ":" + executionId;
+        return EXECUTION_PREFIX + jobId + ":" + executionId;
     }
 
     /** {@code rq:executions:<job>}: the per-job execution zset (RQ 2.x). */
@@ -115,6 +116,34 @@ public final class RqKeys {
     /** RQ's own maintenance lock for a queue. */
     public static String maintenanceLock(String queue) {
         return "rq:clean_registries:" + queue;
+    }
+
+    /** {@code rq:group:<name>} (RQ 2.x). */
+    public static String group(String name) {
+        return "rq:group:" + name;
+    }
+
+    /** {@code rq:workers}: every registered worker key. */
+    public static String workers() {
+        return "rq:workers";
+    }
+
+    /** {@code rq:queue:<queue>:intermediate:first_seen:<id>}: when maintenance first saw an id stuck there (RQ 1.16.2+). */
+    public static String intermediateFirstSeen(String queue, String jobId) {
+        return intermediateQueue(queue) + ":first_seen:" + jobId;
+    }
+
+    /**
+     * The prefixes Lua scripts derive key names from, for keys that depend on data only Redis knows (a
+     * dependent's id, a job's origin): {@code NAME=prefix|…}, parsed by {@code lua/common.lua}.
+     */
+    public static String luaPrefixes() {
+        return String.join("|",
+                "JOB=" + JOB_PREFIX, "DEPS=" + dependenciesPrefix(), "DEPS_SUFFIX=" + dependenciesSuffix(),
+                "QUEUE=" + QUEUE_PREFIX, "WIP=" + startedRegistry(""), "FAILED=" + failedRegistry(""),
+                "FINISHED=" + finishedRegistry(""), "DEFERRED=" + deferredRegistry(""),
+                "SCHEDULED=" + scheduledRegistry(""), "CANCELED=" + canceledRegistry(""), "RESULTS=" + results(""),
+                "EXECUTION=" + EXECUTION_PREFIX, "EXECUTIONS=" + executions(""), "QUEUES=" + QUEUES, "GROUP=" + group(""));
     }
 
     public static byte[] bytes(String key) {

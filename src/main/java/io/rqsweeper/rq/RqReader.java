@@ -102,6 +102,62 @@ public final class RqReader {
         return versions;
     }
 
+    /** Ids in a queue's intermediate list (RQ 1.15+): popped by a worker, not yet started. */
+    public List<String> intermediateIds(String queue) {
+        List<String> ids = new ArrayList<>();
+        for (Response r : redis.send(Command.LRANGE, RqKeys.intermediateQueue(queue), "0", "-1")) {
+            ids.add(r.toString());
+        }
+        return ids;
+    }
+
+    /** Whether any worker registered for the queue still has its key and has not died cleanly. */
+    public boolean hasLiveWorker(String queue) {
+        if (!"set".equals(redis.send(Command.TYPE, RqKeys.workersOfQueue(queue)).toString())) {
+            return false;
+        }
+        for (Response workerKey : redis.send(Command.SMEMBERS, RqKeys.workersOfQueue(queue))) {
+            String key = workerKey.toString();
+            if ("hash".equals(redis.send(Command.TYPE, key).toString())
+                    && redis.send(Command.HEXISTS, key, "death").toLong() == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When an id was first seen stuck in the intermediate list (epoch seconds), or null. */
+    public Double intermediateFirstSeen(String queue, String jobId) {
+        Response r = redis.send(Command.GET, RqKeys.intermediateFirstSeen(queue, jobId));
+        if (r == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(r.toString());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Records, as RQ 1.16.2+ maintenance does, when an id was first seen stuck (kept for a day). */
+    public void markIntermediateFirstSeen(String queue, String jobId, long now) {
+        redis.send(Command.SET, RqKeys.intermediateFirstSeen(queue, jobId), Long.toString(now), "NX", "EX", "86400");
+    }
+
+    /** Worker keys listed in a worker registry set whose worker hash no longer exists. */
+    public List<String> deadWorkerRegistrations(String registry) {
+        List<String> dead = new ArrayList<>();
+        if (!"set".equals(redis.send(Command.TYPE, registry).toString())) {
+            return dead;
+        }
+        for (Response workerKey : redis.send(Command.SMEMBERS, registry)) {
+            if (redis.send(Command.EXISTS, workerKey.toString()).toLong() == 0) {
+                dead.add(workerKey.toString());
+            }
+        }
+        return dead;
+    }
+
     private static String text(Response r) {
         return r == null ? null : new String(r.toBytes(), StandardCharsets.UTF_8);
     }

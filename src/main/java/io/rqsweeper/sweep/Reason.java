@@ -16,7 +16,9 @@ public enum Reason {
     WORKER_ALIVE("worker-alive", "worker alive and running it"),
     HORSE_MAY_BE_RUNNING("horse-may-be-running", "work horse may still run it"),
     UNEXPECTED_STATUS("unexpected-status", "unexpected status"),
-    MALFORMED("malformed", "malformed job");
+    MALFORMED("malformed", "malformed job"),
+    STUCK_BEFORE_START("stuck-before-start", "popped by a worker that never started it"),
+    DEPENDENT("dependent", "depended on a deleted job");
 
     private final String code;
     private final String label;

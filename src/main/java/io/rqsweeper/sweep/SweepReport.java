@@ -15,8 +15,16 @@ import java.util.List;
  * @param errors         entries that could not be judged or resolved
  * @param jobs           stuck entries, entries kept although their heartbeat lapsed, and errors
  * @param warnings       notes for the operator (assumed RQ version, …)
+ * @param workerRegistrationsRemoved worker keys removed from {@code rq:workers}/{@code rq:workers:<queue>}
+ *                       because their worker hash is gone (or, in a dry run, that would be)
+ * @param stoppedBy      why the sweep stopped before its end (a backup that cannot be written), or null
  */
 public record SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
                           int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
-                          List<String> warnings) {
+                          List<String> warnings, int workerRegistrationsRemoved, String stoppedBy) {
+
+    /** A sweep that could not start. */
+    public static SweepReport stopped(String why, SweepOptions options) {
+        return new SweepReport(true, null, options, 0, 0, 0, 0, 0, List.of(), List.of(), 0, why);
+    }
 }

@@ -1,5 +1,7 @@
 package io.rqsweeper.sweep;
 
+import io.rqsweeper.backup.BackupFile;
+import io.rqsweeper.backup.JobSnapshot;
 import io.rqsweeper.redis.FactChecks;
 import io.rqsweeper.redis.LuaScript;
 import io.rqsweeper.redis.RedisCommandException;
@@ -7,6 +9,8 @@ import io.rqsweeper.redis.RedisConnector;
 import io.rqsweeper.redis.RedisSession;
 import io.rqsweeper.redis.RedisTarget;
 import io.rqsweeper.redis.RedisUnavailableException;
+import io.rqsweeper.redis.ScriptCall;
+import io.rqsweeper.redis.ScriptResult;
 import io.rqsweeper.rq.FailureText;
 import io.rqsweeper.rq.JobFields;
 import io.rqsweeper.rq.RqGeneration;
@@ -15,102 +19,151 @@ import io.rqsweeper.rq.RqReader;
 import io.rqsweeper.rq.RqTimestamps;
 import io.rqsweeper.rq.StartedEntry;
 import io.rqsweeper.rq.WorkerFacts;
+import io.rqsweeper.sweep.SweepOptions.Action;
 import io.rqsweeper.sweep.Verdict.Kind;
-import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The one entry point for sweeping: finds abandoned jobs in RQ's started registries and resolves them.
- * Every mutation is one Lua script that re-checks the facts it was decided on; see {@code lua/}.
+ * The one entry point for sweeping: finds abandoned jobs in RQ's started registries (and ids a dead worker
+ * left in an intermediate list) and resolves them. Every change is one Lua script that re-checks the facts it
+ * was decided on (see {@code lua/}); a dry run runs the same scripts in plan mode.
  */
 @ApplicationScoped
 public class SweepService {
-    private static final Logger LOG = Logger.getLogger(SweepService.class);
     /** RQ's DEFAULT_FAILURE_TTL: one year. */
     static final long DEFAULT_FAILURE_TTL = 31_536_000L;
+    /** RQ 1.16.2+ fails an id stuck in an intermediate list after this grace period. */
+    static final long INTERMEDIATE_GRACE_SECONDS = 60;
 
     private final LuaScript failJob = LuaScript.load("fail_job");
+    private final LuaScript requeueJob = LuaScript.load("requeue_job");
+    private final LuaScript deleteJob = LuaScript.load("delete_job");
     private final LuaScript removeEntry = LuaScript.load("remove_entry");
+    private final LuaScript pruneWorker = LuaScript.loadStandalone("prune_worker_registration");
 
     @Inject
     RedisConnector connector;
 
-    /**
-     * Sweeps once. Never throws for Redis trouble: an unreachable Redis gives a report with
-     * {@code redisAvailable == false} and nothing changed.
-     */
-    public SweepReport sweep(RedisTarget target, Duration timeout, SweepOptions options) {
-        List<JobReport> jobs = new ArrayList<>();
-        LinkedHashSet<String> warnings = new LinkedHashSet<>();
-        int queueCount = 0;
-        int checked = 0;
-        try (RedisSession redis = connector.open(target, timeout)) {
-            RqReader rq = new RqReader(redis);
-            List<String> queues = options.queues().isEmpty() ? rq.queueNames() : options.queues();
-            queueCount = queues.size();
-            Map<String, List<String>> fleetVersions = new HashMap<>();
-            for (String queue : queues) {
-                List<StartedEntry> entries;
-                try {
-                    entries = rq.startedEntries(queue);
-                } catch (RedisCommandException e) {
-                    jobs.add(new JobReport(null, queue, null, List.of(Reason.MALFORMED), null, Outcome.ERROR,
-                            RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage(), null, null, null, List.of(), false));
-                    continue;
-                }
-                checked += entries.size();
-                long now = rq.now();
-                for (StartedEntry entry : entries) {
-                    JobReport report = sweepEntry(redis, rq, queue, entry, now, options, fleetVersions, warnings);
-                    if (report != null) {
-                        jobs.add(report);
-                    }
-                }
-            }
-        } catch (RedisUnavailableException e) {
-            return report(false, e.getMessage(), options, queueCount, checked, jobs, warnings);
-        } catch (RedisCommandException e) {
-            // e.g. rq:queues is not a set, or the user lacks a permission: nothing more can be read.
-            return report(true, e.getMessage(), options, queueCount, checked, jobs, warnings);
+    /** One sweep's working state. */
+    private final class Run {
+        final RedisSession redis;
+        final RqReader rq;
+        final SweepOptions options;
+        final BackupFile backup;
+        final List<JobReport> jobs = new ArrayList<>();
+        final LinkedHashSet<String> warnings = new LinkedHashSet<>();
+        final Map<String, List<String>> fleetVersions = new HashMap<>();
+        final Set<String> deleted = new HashSet<>();
+
+        Run(RedisSession redis, SweepOptions options, BackupFile backup) {
+            this.redis = redis;
+            this.rq = new RqReader(redis);
+            this.options = options;
+            this.backup = backup;
         }
-        return report(true, null, options, queueCount, checked, jobs, warnings);
     }
 
-    private JobReport sweepEntry(RedisSession redis, RqReader rq, String queue, StartedEntry entry, long now,
-                                 SweepOptions options, Map<String, List<String>> fleetVersions,
-                                 LinkedHashSet<String> warnings) {
-        Assessment assessment;
-        try {
-            assessment = assess(rq, queue, entry, now, options, fleetVersions);
-        } catch (RedisCommandException e) {
-            return new JobReport(entry.jobId(), queue, entry.member(), List.of(Reason.MALFORMED), null, Outcome.ERROR,
-                    "cannot read the job: " + e.getMessage() + "; left alone", null, null, null, List.of(), false);
+    /**
+     * Sweeps once. Never throws for Redis trouble: an unreachable Redis gives a report with
+     * {@code redisAvailable == false}. A backup that cannot be written stops the sweep ({@code stoppedBy}).
+     */
+    public SweepReport sweep(RedisTarget target, Duration timeout, SweepOptions options) {
+        BackupFile backup = null;
+        if (options.backup() != null && !options.dryRun()) {
+            try {
+                backup = BackupFile.openForAppend(options.backup());
+            } catch (IOException e) {
+                return SweepReport.stopped("cannot open the backup file " + options.backup() + ": " + e.getMessage(), options);
+            }
         }
-        Verdict verdict = assessment.verdict();
-        if (verdict.kind() == Kind.HEALTHY) {
+        int queueCount = 0;
+        int checked = 0;
+        int pruned = 0;
+        Run run = null;
+        try (RedisSession redis = connector.open(target, timeout); BackupFile b = backup) {
+            run = new Run(redis, options, b);
+            List<String> queues = new ArrayList<>(options.queues().isEmpty() ? run.rq.queueNames() : options.queues());
+            queues.removeAll(options.excludedQueues());
+            queueCount = queues.size();
+            for (String queue : queues) {
+                try (MaintenanceLock lock = options.dryRun() ? null : MaintenanceLock.acquire(redis, queue)) {
+                    checked += sweepQueue(run, queue, lock);
+                }
+            }
+            pruned = pruneWorkerRegistrations(run, queues);
+        } catch (RedisUnavailableException e) {
+            return report(false, e.getMessage(), null, options, queueCount, checked, run, pruned);
+        } catch (RedisCommandException e) {
+            // e.g. rq:queues is not a set, or the user lacks a permission: nothing more can be read.
+            return report(true, e.getMessage(), null, options, queueCount, checked, run, pruned);
+        } catch (UncheckedIOException e) {
+            return report(true, null, e.getMessage(), options, queueCount, checked, run, pruned);
+        } catch (IOException e) {
+            return report(true, null, "cannot close the backup file: " + e.getMessage(), options, queueCount, checked, run, pruned);
+        }
+        return report(true, null, null, options, queueCount, checked, run, pruned);
+    }
+
+    private int sweepQueue(Run run, String queue, MaintenanceLock lock) {
+        List<StartedEntry> entries;
+        try {
+            entries = run.rq.startedEntries(queue);
+        } catch (RedisCommandException e) {
+            run.jobs.add(JobReport.error(null, queue, null, RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage()));
+            return 0;
+        }
+        long now = run.rq.now();
+        for (StartedEntry entry : entries) {
+            if (lock != null) {
+                lock.renewIfDue();
+            }
+            if (entry.isComposite() ? run.deleted.contains(entry.jobId()) : run.deleted.contains(entry.member())) {
+                continue;
+            }
+            JobReport report = sweepEntry(run, queue, entry, now);
+            if (report != null) {
+                run.jobs.add(report);
+            }
+        }
+        sweepIntermediateList(run, queue, now);
+        return entries.size();
+    }
+
+    private JobReport sweepEntry(Run run, String queue, StartedEntry entry, long now) {
+        Assessment a;
+        try {
+            a = assess(run.rq, queue, entry, now, run.options, run.fleetVersions);
+        } catch (RedisCommandException e) {
+            return JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + e.getMessage() + "; left alone");
+        }
+        if (a.verdict().kind() == Kind.HEALTHY) {
             return null;
         }
-        if ("assumed".equals(assessment.generationSource())) {
-            warnings.add("RQ version could not be told from Redis for some 2.x jobs; assumed "
-                    + assessment.generation().label() + " (set --rq-version to choose)");
+        if ("assumed".equals(a.generationSource())) {
+            run.warnings.add("RQ version could not be told from Redis for some 2.x jobs; assumed "
+                    + a.generation().label() + " (set --rq-version to choose)");
         }
-        JobReport report = options.dryRun() || !verdict.isStuck() ? describe(assessment, options) : resolve(redis, assessment, options);
-        if (report.outcome().isCleaned()) {
-            LOG.debugf("job %s on %s -> %s", report.id(), queue, report.outcome().code());
+        if (!a.verdict().isStuck()) {
+            return describeKept(a);
         }
-        return report;
+        return resolve(run.redis, a, run.options, run.backup, run);
     }
 
     /** Reads everything the rule needs about one entry and judges it. Changes nothing. */
@@ -165,35 +218,110 @@ public class SweepService {
         return g == RqGeneration.V1 ? null : g;
     }
 
-    /** Resolves one stuck entry with one atomic script; reports {@code skipped} when its facts changed meanwhile. */
+    /**
+     * Resolves one stuck entry with one atomic script (in a dry run: plans it); reports {@code skipped} when
+     * its facts changed meanwhile.
+     */
     public JobReport resolve(RedisSession redis, Assessment a, SweepOptions options) {
-        StartedEntry e = a.entry();
-        String wip = RqKeys.startedRegistry(a.queue());
+        return resolve(redis, a, options, null, null);
+    }
+
+    private JobReport resolve(RedisSession redis, Assessment a, SweepOptions options, BackupFile backup, Run run) {
+        Action action = a.verdict().kind() == Kind.ABANDONED
+                ? (a.entry().member().isEmpty() ? options.intermediateAction() : options.startedAction()) : null;
         try {
-            Response reply;
-            FactChecks facts = new FactChecks().zscore(wip, e.member(), scoreText(e.score()));
-            if (a.verdict().kind() == Kind.DANGLING || a.verdict().kind() == Kind.STALE) {
-                if (a.job() == null) {
-                    facts.exists(RqKeys.job(e.jobId()), false);
-                } else {
-                    facts.hget(RqKeys.job(e.jobId()), "status", a.job().raw("status"));
+            ScriptResult result = apply(redis, a.entry().jobId(), a.queue(), action == null ? "remove" : action.code(),
+                    dry -> call(a, action, options, dry), options.dryRun(), backup);
+            Outcome outcome = Outcome.ofScript(result.code(), options.dryRun());
+            List<String> dependents = "deleted".equals(result.code()) && !result.detail().isBlank()
+                    ? List.of(result.detail().trim().split(" ")) : List.of();
+            JobReport report = report(a, action, outcome, detail(a, result, outcome), result.keysChanged(),
+                    options.deleteDependents() ? List.of() : dependents);
+            if (run != null && (outcome == Outcome.DELETED || outcome == Outcome.WOULD_DELETE)) {
+                run.deleted.add(a.entry().jobId());
+                if (options.deleteDependents()) {
+                    deleteDependents(run, dependents);
                 }
-                List<Object> args = new ArrayList<>(facts.toArgs());
-                args.add(e.member());
-                args.add(e.isComposite() ? RqKeys.execution(e.jobId(), e.executionId()) : "");
-                args.add(e.isComposite() ? RqKeys.executions(e.jobId()) : "");
-                args.add(e.isComposite() ? e.executionId() : "");
-                reply = redis.eval(removeEntry, List.of(wip), args);
-            } else {
-                reply = redis.eval(failJob, List.of(wip, RqKeys.job(e.jobId())), failArgs(a, facts));
             }
-            return fromScriptReply(a, reply);
+            return report;
         } catch (RedisCommandException ex) {
-            return report(a, Outcome.ERROR, "Redis refused the change: " + ex.getMessage() + "; nothing was changed");
+            return report(a, action, Outcome.ERROR, "Redis refused the change: " + ex.getMessage() + "; nothing was changed",
+                    List.of(), List.of());
         }
     }
 
-    private List<Object> failArgs(Assessment a, FactChecks facts) {
+    /** Plans (dry run) or makes one change; with a backup, the job's state is written and synced first. */
+    private ScriptResult apply(RedisSession redis, String id, String queue, String action,
+                               java.util.function.Function<Boolean, ScriptCall> call, boolean dryRun, BackupFile backup) {
+        if (dryRun) {
+            return call.apply(true).run(redis);
+        }
+        if (backup == null) {
+            return call.apply(false).run(redis);
+        }
+        ScriptResult plan = call.apply(true).run(redis);
+        if ("changed".equals(plan.code()) || "error".equals(plan.code())) {
+            return plan;
+        }
+        backup.before(id, queue, action, redis.target().redacted(), JobSnapshot.take(redis, plan));
+        ScriptResult done = call.apply(false).run(redis);
+        backup.after(id, done.code(), done.fingerprint(),
+                done.changes().stream().filter(ScriptResult.Change::isOwn).map(ScriptResult.Change::key).distinct().toList());
+        return done;
+    }
+
+    /** The script call for a stuck entry: remove it (dangling, stale) or apply the action to its job. */
+    private ScriptCall call(Assessment a, Action action, SweepOptions options, boolean dryRun) {
+        StartedEntry e = a.entry();
+        String wip = RqKeys.startedRegistry(a.queue());
+        String jobKey = RqKeys.job(e.jobId());
+        FactChecks facts = new FactChecks();
+        if (!e.member().isEmpty()) {
+            facts.zscore(wip, e.member(), scoreText(e.score()));
+        } else {
+            facts.inList(RqKeys.intermediateQueue(a.queue()), e.jobId(), true);
+        }
+        if (action == null) {
+            if (a.job() == null) {
+                facts.exists(jobKey, false);
+            } else {
+                facts.hget(jobKey, "status", a.job().raw("status"));
+            }
+            return new ScriptCall(removeEntry, facts, dryRun, RqKeys.luaPrefixes()).key(wip)
+                    .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "");
+        }
+        addLivenessFacts(facts, a);
+        Instant now = Instant.now();
+        return switch (action) {
+            case FAIL -> {
+                String text = FailureText.text(now, why(a.verdict()));
+                RqGeneration g = a.generation() == null ? RqGeneration.V2 : a.generation();
+                yield new ScriptCall(failJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+                        .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
+                        .arg(RqTimestamps.format(now))
+                        .arg(g.failureTextInExcInfo() ? FailureText.zlib(text) : new byte[0])
+                        .arg(g.failureTextInResultsStream() ? FailureText.base64Zlib(text) : "")
+                        .arg(g.releasesAllowFailureDependents() ? "1" : "0")
+                        .arg(Long.toString(DEFAULT_FAILURE_TTL));
+            }
+            case REQUEUE -> new ScriptCall(requeueJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+                    .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
+                    .arg(RqTimestamps.format(now));
+            case DELETE -> deleteCall(facts, wip, e.jobId(), a.queue(), e.member(), options, dryRun);
+        };
+    }
+
+    private ScriptCall deleteCall(FactChecks facts, String wip, String jobId, String queue, String member,
+                                  SweepOptions options, boolean dryRun) {
+        ScriptCall call = new ScriptCall(deleteJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(RqKeys.job(jobId));
+        for (String pattern : options.deleteKeys()) {
+            call.key(pattern.replace("{id}", jobId));
+        }
+        return call.arg(jobId).arg(queue).arg(member);
+    }
+
+    /** The facts about the job and its worker that made it abandoned; the script re-checks each. */
+    private static void addLivenessFacts(FactChecks facts, Assessment a) {
         StartedEntry e = a.entry();
         String jobKey = RqKeys.job(e.jobId());
         facts.hget(jobKey, "status", a.job().raw("status"))
@@ -211,85 +339,172 @@ public class SweepService {
             facts.sismember(RqKeys.workerExecutions(w.name()), e.member(), w.claimsExecution())
                     .subscribed(RqKeys.workerChannel(w.name()), w.subscribers() > 0);
         }
-        Instant now = Instant.now();
-        String text = FailureText.text(now, why(a.verdict()));
-        List<Object> args = new ArrayList<>(facts.toArgs());
-        args.add(e.member());
-        args.add(e.jobId());
-        args.add(e.isComposite() ? e.executionId() : "");
-        args.add(a.queue());
-        args.add(RqTimestamps.format(now));
-        args.add(a.generation().failureTextInExcInfo() ? FailureText.zlib(text) : new byte[0]);
-        args.add(a.generation().failureTextInResultsStream() ? FailureText.base64Zlib(text) : "");
-        args.add(a.generation().releasesAllowFailureDependents() ? "1" : "0");
-        args.add(Long.toString(DEFAULT_FAILURE_TTL));
-        args.add(String.join("|", RqKeys.JOB_PREFIX, RqKeys.dependenciesPrefix(), RqKeys.dependenciesSuffix(),
-                RqKeys.QUEUE_PREFIX, RqKeys.deferredRegistry(""), RqKeys.scheduledRegistry(""),
-                RqKeys.failedRegistry(""), RqKeys.results(""), RqKeys.execution("", "").substring(0, "rq:execution:".length()),
-                RqKeys.executions(""), RqKeys.QUEUES));
-        return args;
     }
 
-    private JobReport fromScriptReply(Assessment a, Response reply) {
-        String code = reply.get(0).toString();
-        String arg = reply.size() > 1 ? reply.get(1).toString() : "";
-        return switch (code) {
-            case "removed" -> report(a, Outcome.REMOVED, a.verdict().kind() == Kind.DANGLING
-                    ? "removed the dangling entry" : "removed the leftover entry (job is " + a.job().text("status") + ")");
-            case "failed" -> report(a, Outcome.FAILED, "failed" + ("0".equals(arg) ? "" : "; " + arg + " dependent(s) enqueued"));
-            case "retried" -> report(a, Outcome.RETRIED, "requeued for retry; " + arg + " retries left");
-            case "scheduled" -> report(a, Outcome.SCHEDULED, "scheduled for retry at epoch " + reply.get(2) + "; " + arg + " retries left");
-            case "changed" -> report(a, Outcome.SKIPPED, "left alone: " + arg + " since it was read");
-            default -> report(a, Outcome.ERROR, "not changed: " + arg);
+    /** Deletes, breadth first, the jobs that waited for deleted ones; a started dependent is left alone. */
+    private void deleteDependents(Run run, List<String> first) {
+        Deque<String> todo = new ArrayDeque<>(first);
+        while (!todo.isEmpty()) {
+            String id = todo.poll();
+            if (!run.deleted.add(id)) {
+                continue;
+            }
+            JobFields job;
+            try {
+                job = run.rq.jobFields(id);
+            } catch (RedisCommandException e) {
+                run.jobs.add(JobReport.error(id, null, null, "cannot read the dependent: " + e.getMessage()));
+                continue;
+            }
+            if (job == null) {
+                continue;
+            }
+            String origin = Optional.ofNullable(job.text("origin")).filter(o -> !o.isEmpty()).orElse("default");
+            if ("started".equals(job.text("status"))) {
+                run.jobs.add(new JobReport(id, origin, null, List.of(Reason.DEPENDENT, Reason.WORKER_ALIVE), null, Outcome.SKIPPED,
+                        "left alone: a worker has started it", null, null, null, List.of(), false, null, List.of(), List.of()));
+                continue;
+            }
+            FactChecks facts = new FactChecks().hget(RqKeys.job(id), "status", job.raw("status"));
+            Assessment a = new Assessment(origin, new StartedEntry("", id, null, 0), job, null, 0,
+                    Verdict.of(Kind.ABANDONED, Reason.DEPENDENT), null, null);
+            try {
+                ScriptResult result = apply(run.redis, id, origin, Action.DELETE.code(),
+                        dry -> deleteCall(facts, RqKeys.startedRegistry(origin), id, origin, "", run.options, dry),
+                        run.options.dryRun(), run.backup);
+                Outcome outcome = Outcome.ofScript(result.code(), run.options.dryRun());
+                run.jobs.add(report(a, Action.DELETE, outcome, detail(a, result, outcome), result.keysChanged(), List.of()));
+                if ("deleted".equals(result.code()) && !result.detail().isBlank()) {
+                    todo.addAll(List.of(result.detail().trim().split(" ")));
+                }
+            } catch (RedisCommandException ex) {
+                run.jobs.add(report(a, Action.DELETE, Outcome.ERROR, "Redis refused the change: " + ex.getMessage(), List.of(), List.of()));
+            }
+        }
+    }
+
+    /**
+     * Ids a worker popped into {@code rq:queue:<q>:intermediate} (RQ 1.15+) but never started. Abandoned when
+     * no live worker listens on the queue, or once RQ's own grace period has passed since the id was first
+     * seen there (the {@code first_seen} key RQ 1.16.2+ keeps; rq-sweeper sets it as RQ does when missing).
+     */
+    private void sweepIntermediateList(Run run, String queue, long now) {
+        List<String> ids;
+        try {
+            ids = run.rq.intermediateIds(queue);
+        } catch (RedisCommandException e) {
+            run.jobs.add(JobReport.error(null, queue, null, RqKeys.intermediateQueue(queue) + " cannot be read: " + e.getMessage()));
+            return;
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        boolean liveWorker = run.rq.hasLiveWorker(queue);
+        for (String id : ids) {
+            try {
+                JobFields job = run.rq.jobFields(id);
+                if (job == null || !"queued".equals(job.text("status"))) {
+                    continue;
+                }
+                Reason why;
+                if (!liveWorker) {
+                    why = Reason.WORKER_GONE;
+                } else {
+                    Double firstSeen = run.rq.intermediateFirstSeen(queue, id);
+                    if (firstSeen == null) {
+                        if (!run.options.dryRun()) {
+                            run.rq.markIntermediateFirstSeen(queue, id, now);
+                        }
+                        continue;
+                    }
+                    if (now - firstSeen < INTERMEDIATE_GRACE_SECONDS + run.options.policy().margin().toSeconds()) {
+                        continue;
+                    }
+                    why = Reason.HEARTBEAT_LAPSED;
+                }
+                Assessment a = new Assessment(queue, new StartedEntry("", id, null, 0), job, null, now,
+                        new Verdict(Kind.ABANDONED, List.of(Reason.STUCK_BEFORE_START, why)), RqGeneration.V2, "not-needed");
+                run.jobs.add(resolve(run.redis, a, run.options, run.backup, run));
+            } catch (RedisCommandException e) {
+                run.jobs.add(JobReport.error(id, queue, null, "cannot read the job: " + e.getMessage() + "; left alone"));
+            }
+        }
+    }
+
+    /** Removes registrations of workers whose hash is gone, as RQ's maintenance does. Returns how many. */
+    private int pruneWorkerRegistrations(Run run, List<String> queues) {
+        int removed = 0;
+        List<String> registries = new ArrayList<>();
+        registries.add(RqKeys.workers());
+        queues.forEach(q -> registries.add(RqKeys.workersOfQueue(q)));
+        for (String registry : registries) {
+            try {
+                for (String workerKey : run.rq.deadWorkerRegistrations(registry)) {
+                    if (run.options.dryRun()) {
+                        removed++;
+                    } else {
+                        removed += run.redis.eval(pruneWorker, List.of(registry), List.of(workerKey)).toInteger();
+                    }
+                }
+            } catch (RedisCommandException e) {
+                run.warnings.add(registry + " cannot be pruned: " + e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private static String detail(Assessment a, ScriptResult r, Outcome outcome) {
+        String d = r.detail();
+        return switch (outcome) {
+            case REMOVED, WOULD_REMOVE -> (outcome == Outcome.REMOVED ? "removed" : "would remove") + " the "
+                    + (a.job() == null ? "dangling entry" : "leftover entry (job is " + a.job().text("status") + ")");
+            case FAILED, WOULD_FAIL -> (outcome == Outcome.FAILED ? "failed" : "would fail it")
+                    + ("0".equals(d) || d.isEmpty() ? "" : "; " + d + " dependent(s) " + (outcome == Outcome.FAILED ? "" : "would be ") + "enqueued");
+            case RETRIED, WOULD_RETRY -> (outcome == Outcome.RETRIED ? "requeued for retry; " : "would requeue for retry; ") + d + " retries left";
+            case SCHEDULED, WOULD_SCHEDULE -> (outcome == Outcome.SCHEDULED ? "scheduled a retry; " : "would schedule a retry; ") + d + " retries left";
+            case REQUEUED, WOULD_REQUEUE -> outcome == Outcome.REQUEUED ? "requeued as a fresh attempt" : "would requeue as a fresh attempt";
+            case DELETED, WOULD_DELETE -> (outcome == Outcome.DELETED ? "deleted" : "would delete") + " with "
+                    + r.keysChanged().size() + " key(s) changed"
+                    + (d.isBlank() ? "" : "; dependents left waiting: " + d.trim().replace(' ', ','));
+            case SKIPPED -> "left alone: " + d + " since it was read";
+            default -> "not changed: " + d;
         };
     }
 
-    /** The report for a kept job, or what would happen to a stuck one in a dry run. */
-    private JobReport describe(Assessment a, SweepOptions options) {
+    /** The report for a kept (not stuck) entry. */
+    private JobReport describeKept(Assessment a) {
         Verdict v = a.verdict();
-        if (!v.isStuck()) {
-            if (v.reasons().contains(Reason.MALFORMED)) {
-                return report(a, Outcome.ERROR, "malformed job hash: it has no status field; left alone");
-            }
-            String why = switch (v.reasons().get(0)) {
-                case WORKER_ALIVE -> "heartbeat lapsed but worker " + a.worker().name() + " is alive and runs it";
-                case HORSE_MAY_BE_RUNNING -> "worker " + a.worker().name()
-                        + " is gone but its work horse may still run it (pub/sub subscriber present)";
-                case UNEXPECTED_STATUS -> "status is '" + a.job().text("status") + "'";
-                default -> v.reasons().get(0).label();
-            };
-            return report(a, Outcome.SKIPPED, "left alone: " + why);
+        if (v.reasons().contains(Reason.MALFORMED)) {
+            return report(a, null, Outcome.ERROR, "malformed job hash: it has no status field; left alone", List.of(), List.of());
         }
-        if (v.kind() != Kind.ABANDONED) {
-            return report(a, Outcome.WOULD_REMOVE, "would remove the " + (v.kind() == Kind.DANGLING ? "dangling" : "leftover") + " entry");
-        }
-        int retriesLeft = parseInt(a.job().text("retries_left"));
-        if (retriesLeft > 0) {
-            long interval = retryInterval(a.job().text("retry_intervals"), retriesLeft);
-            return interval > 0
-                    ? report(a, Outcome.WOULD_SCHEDULE, "would schedule a retry in " + interval + " s; " + (retriesLeft - 1) + " retries left")
-                    : report(a, Outcome.WOULD_RETRY, "would requeue for retry; " + (retriesLeft - 1) + " retries left");
-        }
-        return report(a, Outcome.WOULD_FAIL, "would fail it");
+        String why = switch (v.reasons().get(0)) {
+            case WORKER_ALIVE -> "heartbeat lapsed but worker " + a.worker().name() + " is alive and runs it";
+            case HORSE_MAY_BE_RUNNING -> "worker " + a.worker().name()
+                    + " is gone but its work horse may still run it (pub/sub subscriber present)";
+            case UNEXPECTED_STATUS -> "status is '" + a.job().text("status") + "'";
+            default -> v.reasons().get(0).label();
+        };
+        return report(a, null, Outcome.SKIPPED, "left alone: " + why, List.of(), List.of());
     }
 
-    private JobReport report(Assessment a, Outcome outcome, String detail) {
+    private JobReport report(Assessment a, Action action, Outcome outcome, String detail, List<String> keysChanged,
+                             List<String> dependents) {
         StartedEntry e = a.entry();
         Long age = null;
         String extra = "";
         if (a.job() != null) {
             String startedAt = a.job().text("started_at");
             Optional<Instant> started = RqTimestamps.parse(startedAt);
-            if (started.isPresent()) {
+            if (started.isPresent() && a.now() > 0) {
                 age = Math.max(0, a.now() - started.get().getEpochSecond());
-            } else if (startedAt != null && !startedAt.isBlank()) {
+            } else if (startedAt != null && !startedAt.isBlank() && started.isEmpty()) {
                 extra = " (started_at '" + printable(startedAt) + "' is unreadable)";
             }
         }
         List<String> notRun = new ArrayList<>();
-        if (a.verdict().kind() == Kind.ABANDONED && a.job() != null) {
+        if (action == Action.FAIL && a.job() != null) {
             String callback = a.job().text("failure_callback_name");
-            if (callback != null && !callback.isEmpty() && a.generation() != null) {
+            if (callback != null && !callback.isEmpty()) {
                 notRun.add("failure-callback:" + printable(callback));
             }
             String webhooks = a.job().text("webhooks");
@@ -297,14 +512,18 @@ public class SweepService {
                 notRun.add("webhooks");
             }
         }
-        return new JobReport(e.jobId(), a.queue(), e.member(), a.verdict().reasons(), age, outcome, detail + extra,
-                a.worker() == null ? null : a.worker().name(),
-                a.generation() == null ? null : a.generation().label(), a.generationSource(), notRun,
-                a.verdict().isStuck());
+        // The RQ version only decides how a failure is written; say which one was used only then.
+        boolean versionUsed = action == Action.FAIL && a.generation() != null && !"not-needed".equals(a.generationSource());
+        return new JobReport(e.jobId(), a.queue(), e.member().isEmpty() ? null : e.member(), a.verdict().reasons(), age,
+                outcome, detail + extra, a.worker() == null ? null : a.worker().name(),
+                versionUsed ? a.generation().label() : null, versionUsed ? a.generationSource() : null,
+                notRun, a.verdict().isStuck(), action, keysChanged, dependents);
     }
 
-    private static SweepReport report(boolean available, String problem, SweepOptions options, int queues, int checked,
-                                      List<JobReport> jobs, LinkedHashSet<String> warnings) {
+    private static SweepReport report(boolean available, String problem, String stoppedBy, SweepOptions options, int queues,
+                                      int checked, Run run, int pruned) {
+        List<JobReport> jobs = run == null ? List.of() : run.jobs;
+        List<String> warnings = run == null ? List.of() : List.copyOf(run.warnings);
         int stuck = 0;
         int cleaned = 0;
         int errors = 0;
@@ -317,36 +536,11 @@ public class SweepService {
             errors++;
         }
         return new SweepReport(available, problem, options, queues, checked, stuck, cleaned, errors, List.copyOf(jobs),
-                List.copyOf(warnings));
+                warnings, pruned, stoppedBy);
     }
 
     static String why(Verdict v) {
         return v.reasons().stream().map(Reason::label).collect(Collectors.joining(", "));
-    }
-
-    static long retryInterval(String json, int retriesLeft) {
-        if (json == null || json.isBlank()) {
-            return 0;
-        }
-        String body = json.trim().replaceAll("^\\[|]$", "").trim();
-        if (body.isEmpty()) {
-            return 0;
-        }
-        String[] parts = body.split(",");
-        int index = Math.max(parts.length - retriesLeft, 0);
-        try {
-            return (long) Double.parseDouble(parts[Math.min(index, parts.length - 1)].trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static int parseInt(String s) {
-        try {
-            return s == null ? 0 : Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     static String scoreText(double score) {

@@ -1,0 +1,50 @@
+package io.rqsweeper.redis;
+
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a mutation script did, or in a dry run would do.
+ *
+ * @param code        the outcome, e.g. {@code failed}, {@code changed}, {@code error}
+ * @param detail      outcome-specific text (retries left, why nothing was written, …)
+ * @param fingerprint SHA1 of the job's own keys after the writes ('' in a dry run)
+ * @param changes     every write, as (kind, key, member, structure): kind {@code own} (a key of the job alone),
+ *                    {@code shared} (the job's membership in a shared key) or {@code other} (another job's key)
+ */
+public record ScriptResult(String code, String detail, String fingerprint, List<Change> changes) {
+
+    /** One write: kind, key, member (shared writes) and the shared key's structure (zset, set, list). */
+    public record Change(String kind, String key, String member, String structure) {
+        public boolean isOwn() {
+            return "own".equals(kind);
+        }
+
+        public boolean isShared() {
+            return "shared".equals(kind);
+        }
+    }
+
+    static ScriptResult of(Response reply) {
+        List<Change> changes = new ArrayList<>();
+        if (reply.size() > 3 && reply.get(3) != null) {
+            for (Response c : reply.get(3)) {
+                changes.add(new Change(c.get(0).toString(), c.get(1).toString(), c.get(2).toString(),
+                        c.size() > 3 ? c.get(3).toString() : ""));
+            }
+        }
+        return new ScriptResult(reply.get(0).toString(), reply.size() > 1 ? reply.get(1).toString() : "",
+                reply.size() > 2 ? reply.get(2).toString() : "", List.copyOf(changes));
+    }
+
+    /** The distinct keys written, in order. */
+    public List<String> keysChanged() {
+        Set<String> keys = new LinkedHashSet<>();
+        changes.forEach(c -> keys.add(c.key()));
+        return List.copyOf(keys);
+    }
+}
