@@ -37,6 +37,9 @@ def enqueue(r, a):
             kwargs['depends_on'] = a['depends_on']
     if a.get('timeout'):
         kwargs['job_timeout'] = a['timeout']
+    if a.get('on_failure'):
+        import rqtasks
+        kwargs['on_failure'] = rqtasks.on_fail
     if a.get('failure_ttl'):
         kwargs['failure_ttl'] = a['failure_ttl']
     args = [bytes(x, 'latin-1') if isinstance(x, str) and x.startswith('bytes:') else x for x in a.get('args', [])]

@@ -213,7 +213,7 @@ class AbandonedJobsTest {
     @MethodSource("versions")
     void binaryPayloadsAreCarriedThroughAndMalformedJobsAreReported(RqInstall rq) {
         RqScenario scenario = new RqScenario(rq, redis);
-        Started job = scenario.abandonedJob(QUEUE, Map.of("meta_binary", true));
+        Started job = scenario.abandonedJob(QUEUE, Map.of("meta_binary", true, "on_failure", true));
         Map<String, String> before = fields(rq, job.id());
         assertTrue(before.get("data").startsWith("eJ"), "data is zlib (78 9c): " + before.get("data"));
         // Neighbours that would crash a naive script: a job key of the wrong type, garbage timestamps.
@@ -227,6 +227,8 @@ class AbandonedJobsTest {
         Map<String, JobReport> byId = new HashMap<>();
         report.jobs().forEach(r -> byId.put(r.id(), r));
         assertEquals(Outcome.FAILED, byId.get(job.id()).outcome(), report.toString());
+        // RQ would call the failure callback; an outside tool cannot, and says so.
+        assertTrue(byId.get(job.id()).notRun().contains("failure-callback:rqtasks.on_fail"), byId.get(job.id()).toString());
         assertEquals(Outcome.ERROR, byId.get("not-a-hash").outcome(), report.toString());
         assertTrue(byId.get("not-a-hash").detail().contains("WRONGTYPE"), byId.get("not-a-hash").detail());
         assertEquals(Outcome.FAILED, byId.get("garbage").outcome(), report.toString());

@@ -511,6 +511,10 @@ public class SweepService {
             if (webhooks != null && webhooks.contains("failed")) {
                 notRun.add("webhooks");
             }
+            if (a.generation() != null && a.generation() != RqGeneration.V1) {
+                // RQ 2.x workers pass their configured exception handlers to the cleanup; they live in Python.
+                notRun.add("exception-handlers");
+            }
         }
         // The RQ version only decides how a failure is written; say which one was used only then.
         boolean versionUsed = action == Action.FAIL && a.generation() != null && !"not-needed".equals(a.generationSource());
