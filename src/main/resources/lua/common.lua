@@ -86,7 +86,7 @@ for name, prefix in string.gmatch(arg(1), '([%w_]+)=([^|]*)') do K[name] = prefi
 local changed, changed_list = {}, {}
 
 local STRUCTURE = {ZADD = 'zset', ZREM = 'zset', SADD = 'set', SREM = 'set', LPUSH = 'list', RPUSH = 'list',
-  LREM = 'list'}
+  LREM = 'list', LINSERT = 'list'}
 
 local function note(kind, key, member, cmd)
   local id = kind .. '|' .. key .. '|' .. (member or '')

@@ -8,7 +8,7 @@
 -- arg(2)  -> fingerprint the sweep left ('' = replace whatever is there now)
 -- arg(3)  -> number N of own keys, then N triples: key, DUMP bytes ('' = the key did not exist), PTTL ms (0 = none)
 -- then    -> number M of memberships, then M quintuples: type (zset|set|list), key, member, present ('1'|'0'),
---            score (zset) or '' (a list member that was present is pushed back at the tail)
+--            score (zset) or index (list: the member goes back before whatever now stands at that index)
 -- Returns result('restored'), result('changed', why) or result('error', why) with nothing written.
 
 local expected = arg(2)
@@ -54,7 +54,15 @@ for _, mb in ipairs(members) do
     if not present and now then shared('SREM', key, member, member) end
   elseif t == 'list' then
     local now = list_has(key, member)
-    if present and not now then shared('RPUSH', key, member, member) end
+    if present and not now then
+      local index = tonumber(score) or -1
+      local pivot = index >= 0 and redis.call('LINDEX', key, index) or false
+      if pivot then
+        shared('LINSERT', key, member, 'BEFORE', pivot, member)
+      else
+        shared('RPUSH', key, member, member)
+      end
+    end
     if not present and now then shared('LREM', key, member, 0, member) end
   end
 end

@@ -23,7 +23,8 @@ public record JobSnapshot(List<OwnKey> ownKeys, List<Membership> memberships) {
     }
 
     /**
-     * The job's place in a shared key: {@code structure} zset, set or list; {@code score} for a zset member.
+     * The job's place in a shared key: {@code structure} zset, set or list; {@code score} is the zset score, or
+     * the list index (position) of the member.
      */
     public record Membership(String structure, String key, String member, boolean present, String score) {
     }
@@ -54,21 +55,28 @@ public record JobSnapshot(List<OwnKey> ownKeys, List<Membership> memberships) {
             }
             case "set" -> new Membership("set", c.key(), c.member(),
                     redis.send(Command.SISMEMBER, c.key(), c.member()).toLong() == 1, "");
-            default -> new Membership("list", c.key(), c.member(), listHas(redis, c.key(), c.member()), "");
+            default -> {
+                long index = listIndex(redis, c.key(), c.member());
+                yield new Membership("list", c.key(), c.member(), index >= 0, index >= 0 ? Long.toString(index) : "");
+            }
         };
     }
 
-    private static boolean listHas(RedisSession redis, String key, String value) {
+    /** The member's index in the list, or -1. */
+    private static long listIndex(RedisSession redis, String key, String value) {
         try {
-            return redis.send(Command.LPOS, key, value) != null;
+            Response pos = redis.send(Command.LPOS, key, value);
+            return pos == null ? -1 : pos.toLong();
         } catch (RedisCommandException e) {
             // Redis before 6.0.6 has no LPOS.
+            long i = 0;
             for (Response r : redis.send(Command.LRANGE, key, "0", "-1")) {
                 if (r.toString().equals(value)) {
-                    return true;
+                    return i;
                 }
+                i++;
             }
-            return false;
+            return -1;
         }
     }
 }

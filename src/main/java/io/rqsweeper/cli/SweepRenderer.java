@@ -11,6 +11,7 @@ import io.rqsweeper.sweep.SweepReport;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Renders a sweep report: results on stdout (text lines or one JSON object), diagnostics on stderr. */
@@ -92,8 +93,11 @@ public final class SweepRenderer {
                     + (j.dependents().isEmpty() ? "" : "; dependents left waiting: " + String.join(", ", j.dependents()));
             default -> " (" + j.detail() + ")";
         };
-        if (!j.notRun().isEmpty()) {
-            s += " [not run: " + String.join(", ", j.notRun()) + "]";
+        // The text line names what the job itself asked for; "exception-handlers" (configured in workers, if
+        // any) stays in the JSON, or every RQ 2.x line would carry it.
+        List<String> notRun = j.notRun().stream().filter(n -> !n.equals("exception-handlers")).toList();
+        if (!notRun.isEmpty()) {
+            s += " [not run: " + String.join(", ", notRun) + "]";
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package io.rqsweeper.sweep;
 
 import io.rqsweeper.redis.LuaScript;
+import io.rqsweeper.redis.RedisCommandException;
 import io.rqsweeper.redis.RedisSession;
 import io.rqsweeper.rq.RqKeys;
 import io.vertx.redis.client.Command;
@@ -31,11 +32,20 @@ final class MaintenanceLock implements AutoCloseable {
         this.held = held;
     }
 
-    /** Takes the lock if it is free; {@link #held()} says whether we got it. */
+    /**
+     * Takes the lock if it is free; {@link #held()} says whether we got it. Sweeping goes on without it (every
+     * change re-checks its facts anyway): an RQ worker may hold it for 899 s after its own maintenance, and a
+     * restricted Redis user may not be allowed to take it.
+     */
     static MaintenanceLock acquire(RedisSession redis, String queue) {
         String key = RqKeys.maintenanceLock(queue);
         String token = "rq-sweeper:" + UUID.randomUUID();
-        boolean held = redis.send(Command.SET, key, token, "NX", "EX", Integer.toString(TTL_SECONDS)) != null;
+        boolean held;
+        try {
+            held = redis.send(Command.SET, key, token, "NX", "EX", Integer.toString(TTL_SECONDS)) != null;
+        } catch (RedisCommandException e) {
+            held = false;
+        }
         return new MaintenanceLock(redis, key, token, held);
     }
 
