@@ -13,7 +13,8 @@
 --   kind 'numsub'    : channel <key> has subscribers, <expected> '1' (some) or '0' (none)
 --   kind 'lhas'      : list <key> holds <field>, <expected> '1' or '0'
 -- check_facts() returns nil when all hold, else a description of the first that does not.
--- Then arg(0): the dry-run flag ('1' = plan only); arg(1): RQ's key prefixes as 'NAME=prefix|…' (from
+-- Then arg(0): the mode ('0' = write, '1' = plan only (dry run), 'f' = write and return the fingerprint of
+-- what was left, for a backup); arg(1): RQ's key prefixes as 'NAME=prefix|…' (from
 -- RqKeys, the one place key names are built), read into K; arg(2) …: the script's own arguments.
 --
 -- 2. Recorded writes: every write goes through own() (a key that belongs to the job alone) or shared() (a
@@ -22,8 +23,10 @@
 --    {code, detail, fingerprint of the job's own keys after the writes, {{kind, key, member, structure}, ...}}
 --    where structure is the shared key's type (zset, set, list) as its write command implies.
 
+local NOW
 local function now_seconds()
-  return tonumber(redis.call('TIME')[1])
+  NOW = NOW or tonumber(redis.call('TIME')[1])
+  return NOW
 end
 
 -- Whether a list holds a value (LPOS from Redis 6.0.6; a scan before that).
@@ -81,6 +84,7 @@ local function arg(i)
 end
 
 local DRY = arg(0) == '1'
+local FINGERPRINT = arg(0) == 'f'
 local K = {}
 for name, prefix in string.gmatch(arg(1), '([%w_]+)=([^|]*)') do K[name] = prefix end
 local changed, changed_list = {}, {}
@@ -124,9 +128,9 @@ local function fingerprint_of(keys)
   return redis.sha1hex(table.concat(parts, ';'))
 end
 
--- The fingerprint of every own key this run wrote ('' in a dry run).
+-- The fingerprint of every own key this run wrote ('' unless asked for: DUMP is not free).
 local function fingerprint()
-  if DRY then return '' end
+  if not FINGERPRINT then return '' end
   local keys = {}
   for _, c in ipairs(changed_list) do
     if c[1] == 'own' then table.insert(keys, c[2]) end

@@ -51,7 +51,7 @@ public final class BackupFile implements AutoCloseable {
         return path;
     }
 
-    /** Writes and fsyncs the state of one job before it is changed. */
+    /** Writes the state of one job before it is changed; {@link #sync()} before changing it. */
     public void before(String id, String queue, String action, String redis, JobSnapshot snapshot) {
         ObjectNode line = JSON.createObjectNode();
         line.put("type", "before");
@@ -98,9 +98,17 @@ public final class BackupFile implements AutoCloseable {
     private void append(ObjectNode line) {
         try {
             channel.write(ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the backup file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces everything written so far to disk: called before the changes the lines protect are made. */
+    public void sync() {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync the backup file " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -138,8 +138,9 @@ public class SweepCommand implements Callable<Integer> {
         if (force) {
             err.println("rq-sweeper: WARNING: --force: every started job is acted on, including jobs live workers are running");
         }
-        SweepReport report = service.sweep(target, timeout, options);
-        new SweepRenderer(out, err).render(report, output);
+        SweepRenderer renderer = new SweepRenderer(out, err, output, options);
+        SweepReport report = service.sweep(target, timeout, options, renderer);
+        renderer.finish(report);
         if (report.stoppedBy() != null) {
             return ExitCodes.FAILURE;
         }

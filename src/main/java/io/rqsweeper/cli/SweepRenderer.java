@@ -1,31 +1,104 @@
 package io.rqsweeper.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.rqsweeper.sweep.JobReport;
 import io.rqsweeper.sweep.Outcome;
 import io.rqsweeper.sweep.Reason;
+import io.rqsweeper.sweep.SweepListener;
+import io.rqsweeper.sweep.SweepOptions;
 import io.rqsweeper.sweep.SweepReport;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Renders a sweep report: results on stdout (text lines or one JSON object), diagnostics on stderr. */
-public final class SweepRenderer {
-    private static final ObjectMapper JSON = new ObjectMapper();
+/**
+ * Renders a sweep as it happens: results on stdout (a line per job, or one JSON object written as the jobs
+ * come), diagnostics on stderr, and progress on stderr when it is a terminal. Nothing is held per job.
+ */
+public final class SweepRenderer implements SweepListener {
+    private static final JsonFactory JSON = new JsonFactory();
     private final PrintWriter out;
     private final PrintWriter err;
+    private final SweepCommand.OutputFormat format;
+    private final SweepOptions options;
+    private final boolean showProgress;
+    private final long startNanos = System.nanoTime();
+    private JsonGenerator json;
+    private boolean started;
+    private long lastProgressNanos;
+    private boolean progressShown;
 
-    public SweepRenderer(PrintWriter out, PrintWriter err) {
+    public SweepRenderer(PrintWriter out, PrintWriter err, SweepCommand.OutputFormat format, SweepOptions options) {
         this.out = out;
         this.err = err;
+        this.format = format;
+        this.options = options;
+        this.showProgress = stderrIsTerminal();
     }
 
-    public void render(SweepReport report, SweepCommand.OutputFormat format) {
+    @Override
+    public void started(int queues, long entries) {
+        started = true;
+        if (format == SweepCommand.OutputFormat.JSON) {
+            openJson();
+            return;
+        }
+        if (options.policy().force()) {
+            out.println("FORCED: acting on every started job, live or not");
+        }
+        out.printf("Checking %d started job(s) in %d queue(s)...%n", entries, queues);
+        out.flush();
+    }
+
+    @Override
+    public void job(JobReport j) {
+        clearProgress();
+        if (j.outcome() == Outcome.ERROR) {
+            err.println("rq-sweeper: error: " + (j.id() == null ? "queue " + j.queue() : "job " + j.id() + " on " + j.queue())
+                    + ": " + j.detail());
+            err.flush();
+        }
+        if (format == SweepCommand.OutputFormat.JSON) {
+            writeJob(j);
+        } else if (j.id() != null) {
+            String facts = (j.ageSeconds() == null ? "age unknown" : "age " + Durations.clock(j.ageSeconds()))
+                    + ", " + j.reasons().stream().map(Reason::label).collect(Collectors.joining(", "));
+            if (j.stuck()) {
+                out.printf("%s stuck job %s on %s (%s) -> %s%s%n", options.dryRun() ? "Would clean" : "Cleaning",
+                        j.id(), j.queue(), facts, j.outcome().code(), suffix(j));
+            } else {
+                out.printf("Leaving job %s on %s alone (%s): %s%n", j.id(), j.queue(), facts, j.detail());
+            }
+        }
+    }
+
+    @Override
+    public void progress(long checked, long total) {
+        if (!showProgress || total < 2_000) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastProgressNanos < 1_000_000_000L && checked < total) {
+            return;
+        }
+        lastProgressNanos = now;
+        double seconds = Math.max((now - startNanos) / 1e9, 0.001);
+        long rate = (long) (checked / seconds);
+        long eta = rate > 0 ? Math.max(total - checked, 0) / rate : 0;
+        err.printf("\rrq-sweeper: %d/%d entries checked, %d/s, ETA %s ", checked, total, rate, Durations.clock(eta));
+        err.flush();
+        progressShown = true;
+    }
+
+    /** Closes the output with the counts, once the sweep is over. */
+    public void finish(SweepReport report) {
+        clearProgress();
         if (report.stoppedBy() != null) {
             err.println("rq-sweeper: error: " + report.stoppedBy() + "; the sweep stopped");
         }
@@ -35,50 +108,27 @@ public final class SweepRenderer {
             err.println("rq-sweeper: error: " + report.redisProblem());
         }
         report.warnings().forEach(w -> err.println("rq-sweeper: warning: " + w));
-        for (JobReport j : report.jobs()) {
-            if (j.outcome() == Outcome.ERROR) {
-                err.println("rq-sweeper: error: " + (j.id() == null ? "queue " + j.queue() : "job " + j.id() + " on " + j.queue())
-                        + ": " + j.detail());
-            }
-        }
         if (format == SweepCommand.OutputFormat.JSON) {
-            out.println(json(report));
+            finishJson(report);
         } else {
-            text(report);
+            finishText(report);
         }
         out.flush();
         err.flush();
     }
 
-    private void text(SweepReport report) {
-        if (!report.redisAvailable() && report.checked() == 0) {
-            out.println("Redis unavailable: no jobs checked");
+    private void finishText(SweepReport report) {
+        if (!started) {
+            out.println(report.redisAvailable() ? "No queues checked" : "Redis unavailable: no jobs checked");
             return;
-        }
-        if (report.options().policy().force()) {
-            out.println("FORCED: acting on every started job, live or not");
-        }
-        out.printf("Checking %d started job(s) in %d queue(s)...%n", report.checked(), report.queues());
-        for (JobReport j : report.jobs()) {
-            if (j.id() == null) {
-                continue;
-            }
-            String facts = (j.ageSeconds() == null ? "age unknown" : "age " + Durations.clock(j.ageSeconds()))
-                    + ", " + j.reasons().stream().map(Reason::label).collect(Collectors.joining(", "));
-            if (j.stuck()) {
-                out.printf("%s stuck job %s on %s (%s) -> %s%s%n", report.options().dryRun() ? "Would clean" : "Cleaning",
-                        j.id(), j.queue(), facts, j.outcome().code(), suffix(j));
-            } else {
-                out.printf("Leaving job %s on %s alone (%s): %s%n", j.id(), j.queue(), facts, j.detail());
-            }
         }
         if (report.workerRegistrationsRemoved() > 0) {
             out.printf("%s %d registration(s) of workers that are gone%n",
-                    report.options().dryRun() ? "Would remove" : "Removed", report.workerRegistrationsRemoved());
+                    options.dryRun() ? "Would remove" : "Removed", report.workerRegistrationsRemoved());
         }
         if (report.stuck() == 0) {
             out.println("No stuck jobs");
-        } else if (report.options().dryRun()) {
+        } else if (options.dryRun()) {
             out.printf("Dry run: %d stuck job(s) found, nothing changed%n", report.stuck());
         } else {
             out.printf("Cleaned %d stuck job(s)%s%n", report.cleaned(),
@@ -102,55 +152,105 @@ public final class SweepRenderer {
         return s;
     }
 
-    private static String json(SweepReport report) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("redis", report.redisAvailable() ? "ok" : "unavailable");
-        root.put("dryRun", report.options().dryRun());
-        root.put("action", report.options().startedAction().code());
-        root.put("forced", report.options().policy().force());
-        root.put("queues", report.queues());
-        root.put("checked", report.checked());
-        root.put("stuck", report.stuck());
-        root.put("cleaned", report.cleaned());
-        root.put("errors", report.errors());
-        root.put("workerRegistrationsRemoved", report.workerRegistrationsRemoved());
-        if (report.redisProblem() != null || report.stoppedBy() != null) {
-            root.put("error", report.stoppedBy() != null ? report.stoppedBy() : report.redisProblem());
-        }
-        ArrayNode warnings = root.putArray("warnings");
-        report.warnings().forEach(warnings::add);
-        ArrayNode jobs = root.putArray("jobs");
-        for (JobReport j : report.jobs()) {
-            ObjectNode n = jobs.addObject();
-            n.put("id", j.id());
-            n.put("queue", j.queue());
-            n.put("member", j.member());
-            n.put("reason", j.reason() == null ? null : j.reason().code());
-            ArrayNode reasons = n.putArray("reasons");
-            j.reasons().forEach(r -> reasons.add(r.code()));
-            if (j.ageSeconds() == null) {
-                n.putNull("ageSeconds");
-            } else {
-                n.put("ageSeconds", j.ageSeconds());
-            }
-            n.put("outcome", j.outcome().code());
-            n.put("action", j.action() == null ? null : j.action().code());
-            n.put("stuck", j.stuck());
-            n.put("detail", j.detail());
-            n.put("worker", j.worker());
-            n.put("rqVersion", j.rqVersion());
-            n.put("rqVersionSource", j.rqVersionSource());
-            ArrayNode notRun = n.putArray("notRun");
-            j.notRun().forEach(notRun::add);
-            ArrayNode keys = n.putArray("keysChanged");
-            j.keysChanged().forEach(keys::add);
-            ArrayNode dependents = n.putArray("dependents");
-            j.dependents().forEach(dependents::add);
-        }
+    private void openJson() {
         try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
+            json = JSON.createGenerator(out);
+            json.writeStartObject();
+            json.writeArrayFieldStart("jobs");
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeJob(JobReport j) {
+        try {
+            if (json == null) {
+                openJson();
+            }
+            JsonGenerator g = json;
+            g.writeStartObject();
+            g.writeStringField("id", j.id());
+            g.writeStringField("queue", j.queue());
+            g.writeStringField("member", j.member());
+            g.writeStringField("reason", j.reason() == null ? null : j.reason().code());
+            g.writeArrayFieldStart("reasons");
+            for (Reason r : j.reasons()) {
+                g.writeString(r.code());
+            }
+            g.writeEndArray();
+            if (j.ageSeconds() == null) {
+                g.writeNullField("ageSeconds");
+            } else {
+                g.writeNumberField("ageSeconds", j.ageSeconds());
+            }
+            g.writeStringField("outcome", j.outcome().code());
+            g.writeStringField("action", j.action() == null ? null : j.action().code());
+            g.writeBooleanField("stuck", j.stuck());
+            g.writeStringField("detail", j.detail());
+            g.writeStringField("worker", j.worker());
+            g.writeStringField("rqVersion", j.rqVersion());
+            g.writeStringField("rqVersionSource", j.rqVersionSource());
+            stringArray(g, "notRun", j.notRun());
+            stringArray(g, "keysChanged", j.keysChanged());
+            stringArray(g, "dependents", j.dependents());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void finishJson(SweepReport report) {
+        try {
+            if (json == null) {
+                openJson();
+            }
+            JsonGenerator g = json;
+            g.writeEndArray();
+            g.writeStringField("redis", report.redisAvailable() ? "ok" : "unavailable");
+            g.writeBooleanField("dryRun", options.dryRun());
+            g.writeStringField("action", options.startedAction().code());
+            g.writeBooleanField("forced", options.policy().force());
+            g.writeNumberField("queues", report.queues());
+            g.writeNumberField("checked", report.checked());
+            g.writeNumberField("stuck", report.stuck());
+            g.writeNumberField("cleaned", report.cleaned());
+            g.writeNumberField("errors", report.errors());
+            g.writeNumberField("workerRegistrationsRemoved", report.workerRegistrationsRemoved());
+            if (report.redisProblem() != null || report.stoppedBy() != null) {
+                g.writeStringField("error", report.stoppedBy() != null ? report.stoppedBy() : report.redisProblem());
+            }
+            stringArray(g, "warnings", report.warnings());
+            g.writeEndObject();
+            g.flush();
+            out.println();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void stringArray(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private void clearProgress() {
+        if (progressShown) {
+            err.print("\r\033[K");
+            err.flush();
+            progressShown = false;
+        }
+    }
+
+    /** Progress is for people watching a terminal; pipelines and log collectors get none. */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
         }
     }
 }

@@ -41,7 +41,9 @@ public class RedisConnector {
                 // RESP2: every Redis and Redis-compatible server speaks it, and replies stay plain arrays.
                 .setPreferredProtocolVersion(ProtocolVersion.RESP2)
                 .setMaxPoolSize(1)
-                .setMaxPoolWaiting(16);
+                .setMaxPoolWaiting(16)
+                // Pages of pipelined commands wait for their replies together.
+                .setMaxWaitingHandlers(16_384);
         Redis client = Redis.createClient(vertx, options);
         try {
             RedisConnection connection = RedisSession.await(client.connect(), target, timeout, "a connection");

@@ -55,10 +55,52 @@ public final class RedisSession implements AutoCloseable {
     }
 
     private Response evalSha(LuaScript script, List<?> keys, List<?> args) {
+        return await(connection.send(evalShaRequest(script, keys, args)), target, timeout, "EVALSHA " + script.name());
+    }
+
+    /** An EVALSHA request, for {@link #sendAll}; the script must have been loaded ({@link #load}). */
+    public static Request evalShaRequest(LuaScript script, List<?> keys, List<?> args) {
         Request request = Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
         keys.forEach(k -> addArg(request, k));
         args.forEach(a -> addArg(request, a));
-        return await(connection.send(request), target, timeout, "EVALSHA " + script.name());
+        return request;
+    }
+
+    /** Loads a script so that pipelined EVALSHA calls find it. */
+    public void load(LuaScript script) {
+        send(Command.SCRIPT, "LOAD", script.source());
+    }
+
+    /** A request built like {@link #send}'s, for {@link #sendAll}. */
+    public static Request request(Command command, Object... args) {
+        Request request = Request.cmd(command);
+        for (Object arg : args) {
+            addArg(request, arg);
+        }
+        return request;
+    }
+
+    /**
+     * Sends every request without waiting for the replies in between (pipelining), then collects them in
+     * order. A reply is a {@link Response} (null for a nil reply) or the {@link RedisCommandException} Redis
+     * answered that one request with; losing Redis altogether throws {@link RedisUnavailableException}.
+     */
+    public List<Object> sendAll(List<Request> requests) {
+        List<Future<Response>> futures = new java.util.ArrayList<>(requests.size());
+        for (Request r : requests) {
+            futures.add(connection.send(r));
+        }
+        List<Object> replies = new java.util.ArrayList<>(requests.size());
+        long deadline = System.nanoTime() + timeout.toNanos() + requests.size() * 1_000_000L;
+        for (Future<Response> f : futures) {
+            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000L));
+            try {
+                replies.add(await(f, target, left, "a pipelined command"));
+            } catch (RedisCommandException e) {
+                replies.add(e);
+            }
+        }
+        return replies;
     }
 
     public RedisTarget target() {

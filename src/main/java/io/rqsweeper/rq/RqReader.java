@@ -1,7 +1,9 @@
 package io.rqsweeper.rq;
 
+import io.rqsweeper.redis.RedisCommandException;
 import io.rqsweeper.redis.RedisSession;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,139 @@ public final class RqReader {
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /** Entries in a queue's started registry now (0 when it is not a sorted set). */
+    public long startedCount(String queue) {
+        try {
+            return redis.send(Command.ZCARD, RqKeys.startedRegistry(queue)).toLong();
+        } catch (RedisCommandException e) {
+            return 0;
+        }
+    }
+
+    /** One page of a started registry and the cursor of the next ("0" when done). */
+    public record Page(String cursor, List<StartedEntry> entries) {
+    }
+
+    /**
+     * A page of the started registry by ZSCAN: memory stays bounded whatever the registry's size, and each
+     * call costs Redis little. An entry may come twice (ZSCAN's guarantee); the caller deduplicates.
+     */
+    public Page scanStarted(String queue, String cursor, int count) {
+        Response reply = redis.send(Command.ZSCAN, RqKeys.startedRegistry(queue), cursor, "COUNT", Integer.toString(count));
+        Response items = reply.get(1);
+        List<StartedEntry> entries = new ArrayList<>(items.size() / 2);
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+            entries.add(StartedEntry.parse(items.get(i).toString(), parseScore(items.get(i + 1).toString())));
+        }
+        return new Page(reply.get(0).toString(), entries);
+    }
+
+    /**
+     * What Redis says about one started entry, read in a pipelined page.
+     *
+     * @param entry    the entry (re-read as a bare 1.x id when that is what its hash says)
+     * @param present  the entry is still in the registry
+     * @param job      the job's fields, or null when its hash is missing
+     * @param jobError why the job could not be read (a wrong key type), or null
+     * @param worker   the facts of the worker the job names, or null
+     */
+    public record EntryFacts(StartedEntry entry, boolean present, JobFields job, String jobError, WorkerFacts worker) {
+    }
+
+    /**
+     * Reads, in two pipelined round trips, everything the abandoned-job rule needs about a page of entries:
+     * whether each is still there, its job's fields, and the facts of each worker named.
+     */
+    public List<EntryFacts> read(String queue, List<StartedEntry> entries) {
+        String wip = RqKeys.startedRegistry(queue);
+        List<Request> first = new ArrayList<>(entries.size() * 3);
+        for (StartedEntry e : entries) {
+            first.add(RedisSession.request(Command.ZSCORE, wip, e.member()));
+            List<Object> hmget = new ArrayList<>();
+            hmget.add(RqKeys.job(e.jobId()));
+            hmget.addAll(JobFields.NAMES);
+            first.add(RedisSession.request(Command.HMGET, hmget.toArray()));
+            first.add(RedisSession.request(Command.EXISTS, RqKeys.job(e.jobId())));
+        }
+        List<Object> r1 = redis.sendAll(first);
+        List<StartedEntry> resolved = new ArrayList<>(entries.size());
+        List<JobFields> jobs = new ArrayList<>(entries.size());
+        List<String> errors = new ArrayList<>(entries.size());
+        List<Boolean> present = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            StartedEntry e = entries.get(i);
+            present.add(r1.get(3 * i) instanceof Response);
+            Object fields = r1.get(3 * i + 1);
+            boolean exists = r1.get(3 * i + 2) instanceof Response x && x.toLong() > 0;
+            JobFields job = null;
+            String error = null;
+            if (fields instanceof RedisCommandException ex) {
+                error = ex.getMessage();
+            } else if (exists) {
+                job = fields(fields instanceof Response r ? r : null);
+            } else if (e.isComposite()) {
+                // A 1.x job id may itself end in ':<32 hex>'; only the hash tells. Rare: read it on its own.
+                JobFields bare = jobFields(e.member());
+                if (bare != null) {
+                    e = e.asBareId();
+                    job = bare;
+                }
+            }
+            resolved.add(e);
+            jobs.add(job);
+            errors.add(error);
+        }
+
+        List<String> workerNames = new ArrayList<>();
+        for (JobFields job : jobs) {
+            String w = job == null ? null : job.text("worker_name");
+            if (w != null && !w.isEmpty() && !workerNames.contains(w)) {
+                workerNames.add(w);
+            }
+        }
+        List<Request> second = new ArrayList<>();
+        for (String w : workerNames) {
+            second.add(RedisSession.request(Command.TYPE, RqKeys.worker(w)));
+            second.add(RedisSession.request(Command.HMGET, RqKeys.worker(w), "birth", "death", "current_job", "version"));
+            second.add(RedisSession.request(Command.PUBSUB, "NUMSUB", RqKeys.workerChannel(w)));
+        }
+        for (int i = 0; i < resolved.size(); i++) {
+            String w = jobs.get(i) == null ? null : jobs.get(i).text("worker_name");
+            if (w != null && !w.isEmpty()) {
+                second.add(RedisSession.request(Command.SISMEMBER, RqKeys.workerExecutions(w), resolved.get(i).member()));
+            }
+        }
+        List<Object> r2 = second.isEmpty() ? List.of() : redis.sendAll(second);
+        int claimAt = 3 * workerNames.size();
+        List<EntryFacts> out = new ArrayList<>(resolved.size());
+        for (int i = 0; i < resolved.size(); i++) {
+            JobFields job = jobs.get(i);
+            String w = job == null ? null : job.text("worker_name");
+            WorkerFacts facts = null;
+            if (w != null && !w.isEmpty()) {
+                int at = 3 * workerNames.indexOf(w);
+                String type = r2.get(at) instanceof Response t ? t.toString() : "none";
+                Response f = "hash".equals(type) && r2.get(at + 1) instanceof Response h ? h : null;
+                long subscribers = r2.get(at + 2) instanceof Response n ? n.get(1).toLong() : 0;
+                boolean claims = r2.get(claimAt++) instanceof Response c && c.toLong() > 0;
+                facts = new WorkerFacts(w, !"none".equals(type), f != null && f.get(1) != null,
+                        f == null ? null : text(f.get(0)), f == null ? null : text(f.get(2)), claims, subscribers,
+                        f == null ? null : text(f.get(3)));
+            }
+            out.add(new EntryFacts(resolved.get(i), present.get(i), job, errors.get(i), facts));
+        }
+        return out;
+    }
+
+    private static JobFields fields(Response reply) {
+        byte[][] values = new byte[JobFields.NAMES.size()][];
+        for (int i = 0; reply != null && i < values.length; i++) {
+            Response v = reply.get(i);
+            values[i] = v == null ? null : v.toBytes();
+        }
+        return new JobFields(values);
     }
 
     /** Every entry of a queue's started registry, oldest score first. */

@@ -13,7 +13,8 @@ import java.util.List;
  * @param stuck          entries judged abandoned (dangling and stale entries included)
  * @param cleaned        entries resolved (0 in a dry run)
  * @param errors         entries that could not be judged or resolved
- * @param jobs           stuck entries, entries kept although their heartbeat lapsed, and errors
+ * @param jobs           stuck entries, entries kept although their heartbeat lapsed, and errors (empty when
+ *                       the reports were streamed to a sink instead)
  * @param warnings       notes for the operator (assumed RQ version, …)
  * @param workerRegistrationsRemoved worker keys removed from {@code rq:workers}/{@code rq:workers:<queue>}
  *                       because their worker hash is gone (or, in a dry run, that would be)
@@ -22,6 +23,12 @@ import java.util.List;
 public record SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
                           int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
                           List<String> warnings, int workerRegistrationsRemoved, String stoppedBy) {
+
+    /** The same report with the job list a collecting caller gathered. */
+    public SweepReport withJobs(List<JobReport> all) {
+        return new SweepReport(redisAvailable, redisProblem, options, queues, checked, stuck, cleaned, errors, List.copyOf(all),
+                warnings, workerRegistrationsRemoved, stoppedBy);
+    }
 
     /** A sweep that could not start. */
     public static SweepReport stopped(String why, SweepOptions options) {

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -61,22 +62,38 @@ public class SweepService {
     @Inject
     RedisConnector connector;
 
-    /** One sweep's working state. */
+    /** Entries read and resolved per round trip: big enough to amortise the network, small enough for memory. */
+    static final int PAGE_SIZE = 500;
+
+    /** One sweep's working state. Job reports go to the sink as they are made; only counts are kept. */
     private final class Run {
         final RedisSession redis;
         final RqReader rq;
         final SweepOptions options;
         final BackupFile backup;
-        final List<JobReport> jobs = new ArrayList<>();
+        final SweepListener sink;
+        long total;
+        long checked;
         final LinkedHashSet<String> warnings = new LinkedHashSet<>();
         final Map<String, List<String>> fleetVersions = new HashMap<>();
         final Set<String> deleted = new HashSet<>();
+        int stuck;
+        int cleaned;
+        int errors;
 
-        Run(RedisSession redis, SweepOptions options, BackupFile backup) {
+        Run(RedisSession redis, SweepOptions options, BackupFile backup, SweepListener sink) {
             this.redis = redis;
             this.rq = new RqReader(redis);
             this.options = options;
             this.backup = backup;
+            this.sink = sink;
+        }
+
+        void report(JobReport j) {
+            stuck += j.stuck() ? 1 : 0;
+            cleaned += j.outcome().isCleaned() ? 1 : 0;
+            errors += j.outcome() == Outcome.ERROR ? 1 : 0;
+            sink.job(j);
         }
     }
 
@@ -85,6 +102,16 @@ public class SweepService {
      * {@code redisAvailable == false}. A backup that cannot be written stops the sweep ({@code stoppedBy}).
      */
     public SweepReport sweep(RedisTarget target, Duration timeout, SweepOptions options) {
+        List<JobReport> jobs = new ArrayList<>();
+        SweepReport report = sweep(target, timeout, options, jobs::add);
+        return report.withJobs(jobs);
+    }
+
+    /**
+     * Sweeps once, handing each job report to {@code sink} as soon as it is made, so memory stays flat however
+     * many jobs are stuck. The returned report carries the counts and no job list.
+     */
+    public SweepReport sweep(RedisTarget target, Duration timeout, SweepOptions options, SweepListener sink) {
         BackupFile backup = null;
         if (options.backup() != null && !options.dryRun()) {
             try {
@@ -98,10 +125,17 @@ public class SweepService {
         int pruned = 0;
         Run run = null;
         try (RedisSession redis = connector.open(target, timeout); BackupFile b = backup) {
-            run = new Run(redis, options, b);
+            run = new Run(redis, options, b, sink);
+            for (LuaScript script : List.of(failJob, requeueJob, deleteJob, removeEntry)) {
+                redis.load(script);
+            }
             List<String> queues = new ArrayList<>(options.queues().isEmpty() ? run.rq.queueNames() : options.queues());
             queues.removeAll(options.excludedQueues());
             queueCount = queues.size();
+            for (String queue : queues) {
+                run.total += run.rq.startedCount(queue);
+            }
+            sink.started(queueCount, run.total);
             for (String queue : queues) {
                 try (MaintenanceLock lock = options.dryRun() ? null : MaintenanceLock.acquire(redis, queue)) {
                     checked += sweepQueue(run, queue, lock);
@@ -122,68 +156,74 @@ public class SweepService {
     }
 
     private int sweepQueue(Run run, String queue, MaintenanceLock lock) {
-        List<StartedEntry> entries;
-        try {
-            entries = run.rq.startedEntries(queue);
-        } catch (RedisCommandException e) {
-            run.jobs.add(JobReport.error(null, queue, null, RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage()));
-            return 0;
-        }
-        long now = run.rq.now();
-        for (StartedEntry entry : entries) {
+        int checked = 0;
+        // ZSCAN may return an entry twice; entries left in place (healthy, kept) are remembered to count once.
+        Set<String> seen = new HashSet<>();
+        String cursor = "0";
+        do {
+            RqReader.Page page;
+            try {
+                page = run.rq.scanStarted(queue, cursor, PAGE_SIZE);
+            } catch (RedisCommandException e) {
+                run.report(JobReport.error(null, queue, null, RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage()));
+                return checked;
+            }
+            cursor = page.cursor();
+            long now = run.rq.now();
+            List<Assessment> stuck = new ArrayList<>();
+            for (RqReader.EntryFacts f : run.rq.read(queue, page.entries())) {
+                StartedEntry entry = f.entry();
+                if (!f.present() || seen.contains(entry.member())
+                        || run.deleted.contains(entry.jobId())) {
+                    continue;
+                }
+                checked++;
+                if (f.jobError() != null) {
+                    seen.add(entry.member());
+                    run.report(JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + f.jobError() + "; left alone"));
+                    continue;
+                }
+                Assessment a = assess(run.rq, queue, f, now, run.options, run.fleetVersions);
+                if ("assumed".equals(a.generationSource())) {
+                    run.warnings.add("RQ version could not be told from Redis for some 2.x jobs; assumed "
+                            + a.generation().label() + " (set --rq-version to choose)");
+                }
+                if (a.verdict().isStuck()) {
+                    stuck.add(a);
+                } else {
+                    seen.add(entry.member());
+                    if (a.verdict().kind() != Kind.HEALTHY) {
+                        run.report(describeKept(a));
+                    }
+                }
+            }
+            resolveAll(run, stuck);
+            run.checked += page.entries().size();
+            run.sink.progress(run.checked, run.total);
             if (lock != null) {
                 lock.renewIfDue();
             }
-            if (entry.isComposite() ? run.deleted.contains(entry.jobId()) : run.deleted.contains(entry.member())) {
-                continue;
-            }
-            JobReport report = sweepEntry(run, queue, entry, now);
-            if (report != null) {
-                run.jobs.add(report);
-            }
-        }
-        sweepIntermediateList(run, queue, now);
-        return entries.size();
-    }
-
-    private JobReport sweepEntry(Run run, String queue, StartedEntry entry, long now) {
-        Assessment a;
-        try {
-            a = assess(run.rq, queue, entry, now, run.options, run.fleetVersions);
-        } catch (RedisCommandException e) {
-            return JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + e.getMessage() + "; left alone");
-        }
-        if (a.verdict().kind() == Kind.HEALTHY) {
-            return null;
-        }
-        if ("assumed".equals(a.generationSource())) {
-            run.warnings.add("RQ version could not be told from Redis for some 2.x jobs; assumed "
-                    + a.generation().label() + " (set --rq-version to choose)");
-        }
-        if (!a.verdict().isStuck()) {
-            return describeKept(a);
-        }
-        return resolve(run.redis, a, run.options, run.backup, run);
+        } while (!"0".equals(cursor));
+        sweepIntermediateList(run, queue, run.rq.now());
+        return checked;
     }
 
     /** Reads everything the rule needs about one entry and judges it. Changes nothing. */
     public Assessment assess(RqReader rq, String queue, StartedEntry entry, long now, SweepOptions options,
                              Map<String, List<String>> fleetVersions) {
-        StartedEntry e = entry;
-        JobFields job = rq.jobFields(e.jobId());
-        if (job == null && e.isComposite()) {
-            // A 1.x job id may itself end in ':<32 hex>'; only the hash tells.
-            JobFields bare = rq.jobFields(e.member());
-            if (bare != null) {
-                e = e.asBareId();
-                job = bare;
-            }
+        RqReader.EntryFacts f = rq.read(queue, List.of(entry)).get(0);
+        if (f.jobError() != null) {
+            throw new RedisCommandException(f.jobError());
         }
-        WorkerFacts worker = null;
-        String workerName = job == null ? null : job.text("worker_name");
-        if (workerName != null && !workerName.isEmpty()) {
-            worker = rq.workerFacts(workerName, e.member());
-        }
+        return assess(rq, queue, f, now, options, fleetVersions);
+    }
+
+    /** Judges one entry from what was read about it; only the RQ version of a queue's workers may be read. */
+    private Assessment assess(RqReader rq, String queue, RqReader.EntryFacts f, long now, SweepOptions options,
+                              Map<String, List<String>> fleetVersions) {
+        StartedEntry e = f.entry();
+        JobFields job = f.job();
+        WorkerFacts worker = f.worker();
         Verdict verdict = job != null && job.raw("status") == null
                 ? Verdict.of(Kind.KEPT, Reason.MALFORMED)
                 : AbandonRule.judge(e, job, worker, now, options.policy());
@@ -223,55 +263,98 @@ public class SweepService {
      * its facts changed meanwhile.
      */
     public JobReport resolve(RedisSession redis, Assessment a, SweepOptions options) {
-        return resolve(redis, a, options, null, null);
+        Action action = actionFor(a, options);
+        Object result = applyAll(redis, List.of(a), List.of(action == null ? "remove" : action.code()),
+                List.of(mode -> call(a, action, options, mode)), options.dryRun(), null).get(0);
+        return toReport(a, action, result, options);
     }
 
-    private JobReport resolve(RedisSession redis, Assessment a, SweepOptions options, BackupFile backup, Run run) {
-        Action action = a.verdict().kind() == Kind.ABANDONED
-                ? (a.entry().member().isEmpty() ? options.intermediateAction() : options.startedAction()) : null;
-        try {
-            ScriptResult result = apply(redis, a.entry().jobId(), a.queue(), action == null ? "remove" : action.code(),
-                    dry -> call(a, action, options, dry), options.dryRun(), backup);
-            Outcome outcome = Outcome.ofScript(result.code(), options.dryRun());
-            List<String> dependents = "deleted".equals(result.code()) && !result.detail().isBlank()
-                    ? List.of(result.detail().trim().split(" ")) : List.of();
-            JobReport report = report(a, action, outcome, detail(a, result, outcome), result.keysChanged(),
-                    options.deleteDependents() ? List.of() : dependents);
-            if (run != null && (outcome == Outcome.DELETED || outcome == Outcome.WOULD_DELETE)) {
+    /** Resolves a page of stuck entries: one script each, pipelined, each reported to the run's sink. */
+    private void resolveAll(Run run, List<Assessment> stuck) {
+        if (stuck.isEmpty()) {
+            return;
+        }
+        List<Action> actions = new ArrayList<>(stuck.size());
+        List<String> codes = new ArrayList<>(stuck.size());
+        List<Function<ScriptCall.Mode, ScriptCall>> calls = new ArrayList<>(stuck.size());
+        for (Assessment a : stuck) {
+            Action action = actionFor(a, run.options);
+            actions.add(action);
+            codes.add(action == null ? "remove" : action.code());
+            calls.add(mode -> call(a, action, run.options, mode));
+        }
+        List<Object> results = applyAll(run.redis, stuck, codes, calls, run.options.dryRun(), run.backup);
+        for (int i = 0; i < stuck.size(); i++) {
+            Assessment a = stuck.get(i);
+            JobReport report = toReport(a, actions.get(i), results.get(i), run.options);
+            run.report(report);
+            if (report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE) {
                 run.deleted.add(a.entry().jobId());
-                if (options.deleteDependents()) {
-                    deleteDependents(run, dependents);
+                if (run.options.deleteDependents() && results.get(i) instanceof ScriptResult r && !r.detail().isBlank()) {
+                    deleteDependents(run, List.of(r.detail().trim().split(" ")));
                 }
             }
-            return report;
-        } catch (RedisCommandException ex) {
+        }
+    }
+
+    private static Action actionFor(Assessment a, SweepOptions options) {
+        if (a.verdict().kind() != Kind.ABANDONED) {
+            return null;
+        }
+        return a.entry().member().isEmpty() ? options.intermediateAction() : options.startedAction();
+    }
+
+    private JobReport toReport(Assessment a, Action action, Object result, SweepOptions options) {
+        if (result instanceof RedisCommandException ex) {
             return report(a, action, Outcome.ERROR, "Redis refused the change: " + ex.getMessage() + "; nothing was changed",
                     List.of(), List.of());
         }
+        ScriptResult r = (ScriptResult) result;
+        Outcome outcome = Outcome.ofScript(r.code(), options.dryRun());
+        List<String> dependents = "deleted".equals(r.code()) && !r.detail().isBlank() && !options.deleteDependents()
+                ? List.of(r.detail().trim().split(" ")) : List.of();
+        return report(a, action, outcome, detail(a, r, outcome), r.keysChanged(), dependents);
     }
 
-    /** Plans (dry run) or makes one change; with a backup, the job's state is written and synced first. */
-    private ScriptResult apply(RedisSession redis, String id, String queue, String action,
-                               java.util.function.Function<Boolean, ScriptCall> call, boolean dryRun, BackupFile backup) {
-        if (dryRun) {
-            return call.apply(true).run(redis);
+    /**
+     * Plans (dry run) or makes a page of changes, pipelined. With a backup, each job's state is written first
+     * and the file synced before any of the page's scripts runs; what they left is recorded after.
+     * Each result is a {@link ScriptResult} or the {@link RedisCommandException} Redis answered.
+     */
+    private List<Object> applyAll(RedisSession redis, List<Assessment> as, List<String> actionCodes,
+                                  List<Function<ScriptCall.Mode, ScriptCall>> calls, boolean dryRun, BackupFile backup) {
+        if (dryRun || backup == null) {
+            ScriptCall.Mode mode = dryRun ? ScriptCall.Mode.PLAN : ScriptCall.Mode.WRITE;
+            return ScriptCall.runAll(redis, calls.stream().map(c -> c.apply(mode)).toList());
         }
-        if (backup == null) {
-            return call.apply(false).run(redis);
+        List<Object> results = new ArrayList<>(ScriptCall.runAll(redis, calls.stream().map(c -> c.apply(ScriptCall.Mode.PLAN)).toList()));
+        List<Integer> toRun = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof ScriptResult plan && !"changed".equals(plan.code()) && !"error".equals(plan.code())) {
+                Assessment a = as.get(i);
+                backup.before(a.entry().jobId(), a.queue(), actionCodes.get(i), redis.target().redacted(), JobSnapshot.take(redis, plan));
+                toRun.add(i);
+            }
         }
-        ScriptResult plan = call.apply(true).run(redis);
-        if ("changed".equals(plan.code()) || "error".equals(plan.code())) {
-            return plan;
+        backup.sync();
+        List<Object> done = ScriptCall.runAll(redis,
+                toRun.stream().map(i -> calls.get(i).apply(ScriptCall.Mode.WRITE_AND_FINGERPRINT)).toList());
+        for (int j = 0; j < toRun.size(); j++) {
+            int i = toRun.get(j);
+            results.set(i, done.get(j));
+            String outcome = done.get(j) instanceof ScriptResult d ? d.code() : "error";
+            String fingerprint = done.get(j) instanceof ScriptResult d ? d.fingerprint() : "";
+            List<String> own = done.get(j) instanceof ScriptResult d
+                    ? d.changes().stream().filter(ScriptResult.Change::isOwn).map(ScriptResult.Change::key).distinct().toList()
+                    : List.of();
+            backup.after(as.get(i).entry().jobId(), outcome, fingerprint, own);
         }
-        backup.before(id, queue, action, redis.target().redacted(), JobSnapshot.take(redis, plan));
-        ScriptResult done = call.apply(false).run(redis);
-        backup.after(id, done.code(), done.fingerprint(),
-                done.changes().stream().filter(ScriptResult.Change::isOwn).map(ScriptResult.Change::key).distinct().toList());
-        return done;
+        backup.sync();
+        return results;
     }
 
     /** The script call for a stuck entry: remove it (dangling, stale) or apply the action to its job. */
-    private ScriptCall call(Assessment a, Action action, SweepOptions options, boolean dryRun) {
+    private ScriptCall call(Assessment a, Action action, SweepOptions options, ScriptCall.Mode mode) {
         StartedEntry e = a.entry();
         String wip = RqKeys.startedRegistry(a.queue());
         String jobKey = RqKeys.job(e.jobId());
@@ -287,7 +370,7 @@ public class SweepService {
             } else {
                 facts.hget(jobKey, "status", a.job().raw("status"));
             }
-            return new ScriptCall(removeEntry, facts, dryRun, RqKeys.luaPrefixes()).key(wip)
+            return new ScriptCall(removeEntry, facts, mode, RqKeys.luaPrefixes()).key(wip)
                     .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "");
         }
         addLivenessFacts(facts, a);
@@ -296,7 +379,7 @@ public class SweepService {
             case FAIL -> {
                 String text = FailureText.text(now, why(a.verdict()));
                 RqGeneration g = a.generation() == null ? RqGeneration.V2 : a.generation();
-                yield new ScriptCall(failJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+                yield new ScriptCall(failJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(jobKey)
                         .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
                         .arg(RqTimestamps.format(now))
                         .arg(g.failureTextInExcInfo() ? FailureText.zlib(text) : new byte[0])
@@ -304,16 +387,16 @@ public class SweepService {
                         .arg(g.releasesAllowFailureDependents() ? "1" : "0")
                         .arg(Long.toString(DEFAULT_FAILURE_TTL));
             }
-            case REQUEUE -> new ScriptCall(requeueJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+            case REQUEUE -> new ScriptCall(requeueJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(jobKey)
                     .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
                     .arg(RqTimestamps.format(now));
-            case DELETE -> deleteCall(facts, wip, e.jobId(), a.queue(), e.member(), options, dryRun);
+            case DELETE -> deleteCall(facts, wip, e.jobId(), a.queue(), e.member(), options, mode);
         };
     }
 
     private ScriptCall deleteCall(FactChecks facts, String wip, String jobId, String queue, String member,
-                                  SweepOptions options, boolean dryRun) {
-        ScriptCall call = new ScriptCall(deleteJob, facts, dryRun, RqKeys.luaPrefixes()).key(wip).key(RqKeys.job(jobId));
+                                  SweepOptions options, ScriptCall.Mode mode) {
+        ScriptCall call = new ScriptCall(deleteJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(RqKeys.job(jobId));
         for (String pattern : options.deleteKeys()) {
             call.key(pattern.replace("{id}", jobId));
         }
@@ -353,7 +436,7 @@ public class SweepService {
             try {
                 job = run.rq.jobFields(id);
             } catch (RedisCommandException e) {
-                run.jobs.add(JobReport.error(id, null, null, "cannot read the dependent: " + e.getMessage()));
+                run.report(JobReport.error(id, null, null, "cannot read the dependent: " + e.getMessage()));
                 continue;
             }
             if (job == null) {
@@ -361,26 +444,28 @@ public class SweepService {
             }
             String origin = Optional.ofNullable(job.text("origin")).filter(o -> !o.isEmpty()).orElse("default");
             if ("started".equals(job.text("status"))) {
-                run.jobs.add(new JobReport(id, origin, null, List.of(Reason.DEPENDENT, Reason.WORKER_ALIVE), null, Outcome.SKIPPED,
+                run.report(new JobReport(id, origin, null, List.of(Reason.DEPENDENT, Reason.WORKER_ALIVE), null, Outcome.SKIPPED,
                         "left alone: a worker has started it", null, null, null, List.of(), false, null, List.of(), List.of()));
                 continue;
             }
             FactChecks facts = new FactChecks().hget(RqKeys.job(id), "status", job.raw("status"));
             Assessment a = new Assessment(origin, new StartedEntry("", id, null, 0), job, null, 0,
                     Verdict.of(Kind.ABANDONED, Reason.DEPENDENT), null, null);
-            try {
-                ScriptResult result = apply(run.redis, id, origin, Action.DELETE.code(),
-                        dry -> deleteCall(facts, RqKeys.startedRegistry(origin), id, origin, "", run.options, dry),
-                        run.options.dryRun(), run.backup);
-                Outcome outcome = Outcome.ofScript(result.code(), run.options.dryRun());
-                run.jobs.add(report(a, Action.DELETE, outcome, detail(a, result, outcome), result.keysChanged(), List.of()));
-                if ("deleted".equals(result.code()) && !result.detail().isBlank()) {
-                    todo.addAll(List.of(result.detail().trim().split(" ")));
-                }
-            } catch (RedisCommandException ex) {
-                run.jobs.add(report(a, Action.DELETE, Outcome.ERROR, "Redis refused the change: " + ex.getMessage(), List.of(), List.of()));
+            Object result = applyAll(run.redis, List.of(a), List.of(Action.DELETE.code()),
+                    List.of(mode -> deleteCall(facts, RqKeys.startedRegistry(origin), id, origin, "", run.options, mode)),
+                    run.options.dryRun(), run.backup).get(0);
+            JobReport report = toReport(a, Action.DELETE, result, withoutDependentsList(run.options));
+            run.report(report);
+            if (result instanceof ScriptResult r && "deleted".equals(r.code()) && !r.detail().isBlank()) {
+                todo.addAll(List.of(r.detail().trim().split(" ")));
             }
         }
+    }
+
+    /** Dependents deleted recursively are reported as jobs of their own, not as a parent's list. */
+    private static SweepOptions withoutDependentsList(SweepOptions o) {
+        return new SweepOptions(o.queues(), o.excludedQueues(), o.policy(), o.action(), o.dryRun(), o.assumedRqVersion(),
+                o.deleteKeys(), true, o.backup());
     }
 
     /**
@@ -393,7 +478,7 @@ public class SweepService {
         try {
             ids = run.rq.intermediateIds(queue);
         } catch (RedisCommandException e) {
-            run.jobs.add(JobReport.error(null, queue, null, RqKeys.intermediateQueue(queue) + " cannot be read: " + e.getMessage()));
+            run.report(JobReport.error(null, queue, null, RqKeys.intermediateQueue(queue) + " cannot be read: " + e.getMessage()));
             return;
         }
         if (ids.isEmpty()) {
@@ -424,9 +509,9 @@ public class SweepService {
                 }
                 Assessment a = new Assessment(queue, new StartedEntry("", id, null, 0), job, null, now,
                         new Verdict(Kind.ABANDONED, List.of(Reason.STUCK_BEFORE_START, why)), RqGeneration.V2, "not-needed");
-                run.jobs.add(resolve(run.redis, a, run.options, run.backup, run));
+                resolveAll(run, List.of(a));
             } catch (RedisCommandException e) {
-                run.jobs.add(JobReport.error(id, queue, null, "cannot read the job: " + e.getMessage() + "; left alone"));
+                run.report(JobReport.error(id, queue, null, "cannot read the job: " + e.getMessage() + "; left alone"));
             }
         }
     }
@@ -526,21 +611,13 @@ public class SweepService {
 
     private static SweepReport report(boolean available, String problem, String stoppedBy, SweepOptions options, int queues,
                                       int checked, Run run, int pruned) {
-        List<JobReport> jobs = run == null ? List.of() : run.jobs;
         List<String> warnings = run == null ? List.of() : List.copyOf(run.warnings);
-        int stuck = 0;
-        int cleaned = 0;
-        int errors = 0;
-        for (JobReport j : jobs) {
-            stuck += j.stuck() ? 1 : 0;
-            cleaned += j.outcome().isCleaned() ? 1 : 0;
-            errors += j.outcome() == Outcome.ERROR ? 1 : 0;
-        }
+        int errors = run == null ? 0 : run.errors;
         if (problem != null && available) {
             errors++;
         }
-        return new SweepReport(available, problem, options, queues, checked, stuck, cleaned, errors, List.copyOf(jobs),
-                warnings, pruned, stoppedBy);
+        return new SweepReport(available, problem, options, queues, checked, run == null ? 0 : run.stuck,
+                run == null ? 0 : run.cleaned, errors, List.of(), warnings, pruned, stoppedBy);
     }
 
     static String why(Verdict v) {

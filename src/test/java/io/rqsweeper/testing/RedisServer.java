@@ -42,7 +42,9 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() {
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+                // Its own empty directory: a dump.rdb lying in the working directory must not be loaded.
+                "--dir", tempDir()));
         if (password != null) {
             cmd.addAll(List.of("--requirepass", password));
         }
@@ -59,6 +61,14 @@ public final class RedisServer implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    private static String tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("redis-test").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
