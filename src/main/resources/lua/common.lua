@@ -14,8 +14,8 @@
 --   kind 'lhas'      : list <key> holds <field>, <expected> '1' or '0'
 -- check_facts() returns nil when all hold, else a description of the first that does not.
 -- Then arg(0): the mode ('0' = write, '1' = plan only (dry run), 'f' = write and return the fingerprint of
--- what was left, for a backup); arg(1): RQ's key prefixes as 'NAME=prefix|…' (from
--- RqKeys, the one place key names are built), read into K; arg(2) …: the script's own arguments.
+-- what was left, for a backup); arg(1) …: the script's own arguments.
+-- K holds RQ's key prefixes; LuaScript fills it in from RqKeys, the one place key names are built.
 --
 -- 2. Recorded writes: every write goes through own() (a key that belongs to the job alone) or shared() (a
 --    job's membership in a shared key), so that a dry run plans exactly the writes a real run makes, and
@@ -85,8 +85,7 @@ end
 
 local DRY = arg(0) == '1'
 local FINGERPRINT = arg(0) == 'f'
-local K = {}
-for name, prefix in string.gmatch(arg(1), '([%w_]+)=([^|]*)') do K[name] = prefix end
+local K = {--[[RQ_KEY_PREFIXES]]}
 local changed, changed_list = {}, {}
 
 local STRUCTURE = {ZADD = 'zset', ZREM = 'zset', SADD = 'set', SREM = 'set', LPUSH = 'list', RPUSH = 'list',
@@ -110,6 +109,18 @@ end
 local function shared(cmd, key, member, ...)
   note('shared', key, member, cmd)
   if not DRY then return redis.call(cmd, key, ...) end
+end
+
+-- A write to a key of the job alone that may change nothing (the key or member may be gone already): noted
+-- only when it changed something, or in a dry run when would() says it would. Saves a read per write.
+local function own_maybe(would, cmd, key, ...)
+  if DRY then
+    if would() then note('own', key) end
+    return 0
+  end
+  local n = redis.call(cmd, key, ...)
+  if n ~= 0 then note('own', key) end
+  return n
 end
 
 -- A write to another job's keys (dependents released by a failure): reported, not part of this job's backup.

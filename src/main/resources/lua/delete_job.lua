@@ -5,17 +5,17 @@
 -- KEYS[1] -> rq:wip:<queue> of the queue the job was found in
 -- KEYS[2] -> rq:job:<id>
 -- KEYS[3…] -> extra keys to delete with it (--delete-key patterns with {id} replaced)
--- ARGV    -> facts, dry-run flag, key prefixes (see common.lua), then:
--- arg(2)  -> job id
--- arg(3)  -> queue the job was found in (also swept when the job's origin differs)
--- arg(4)  -> the started-registry member the sweep found ('' when deleting a dependent)
+-- ARGV    -> facts and mode (see common.lua), then:
+-- arg(1)  -> job id
+-- arg(2)  -> queue the job was found in (also swept when the job's origin differs)
+-- arg(3)  -> the started-registry member the sweep found ('' when deleting a dependent)
 -- Returns result('deleted', dependents) where dependents is a space-separated list of the ids that waited
 -- for this job (they would wait forever), or result('changed'|'error', why) with nothing written.
 
 local why = check_facts()
 if why then return result('changed', why) end
 
-local job_id, found_in, found_member = arg(2), arg(3), arg(4)
+local job_id, found_in, found_member = arg(1), arg(2), arg(3)
 local jk = KEYS[2]
 local f = redis.call('HMGET', jk, 'origin', 'group_id')
 local origin = (f[1] and f[1] ~= '') and f[1] or found_in

@@ -5,25 +5,25 @@
 --
 -- KEYS[1] -> rq:wip:<queue>            the started registry holding the entry
 -- KEYS[2] -> rq:job:<id>               the job hash
--- ARGV    -> facts, dry-run flag, key prefixes (see common.lua), then:
--- arg(2)  -> member as stored in KEYS[1] ('' for a job found in an intermediate list)
--- arg(3)  -> job id
--- arg(4)  -> execution id ('' for an RQ 1.x member)
--- arg(5)  -> queue the entry was found in (used when the job has no origin)
--- arg(6)  -> now as RQ timestamp text, for enqueued_at
--- arg(7)  -> zlib bytes of the failure text for exc_info ('' = do not write exc_info)
--- arg(8)  -> base64 of the zlib failure text for a results-stream entry ('' = no entry)
--- arg(9)  -> '1' = enqueue dependents that allow failure (RQ 2.x)
--- arg(10) -> default failure TTL in seconds (RQ: 31536000)
+-- ARGV    -> facts and mode (see common.lua), then:
+-- arg(1)  -> member as stored in KEYS[1] ('' for a job found in an intermediate list)
+-- arg(2)  -> job id
+-- arg(3)  -> execution id ('' for an RQ 1.x member)
+-- arg(4)  -> queue the entry was found in (used when the job has no origin)
+-- arg(5)  -> now as RQ timestamp text, for enqueued_at
+-- arg(6)  -> zlib bytes of the failure text for exc_info ('' = do not write exc_info)
+-- arg(7)  -> base64 of the zlib failure text for a results-stream entry ('' = no entry)
+-- arg(8)  -> '1' = enqueue dependents that allow failure (RQ 2.x)
+-- arg(9) -> default failure TTL in seconds (RQ: 31536000)
 -- Returns result(code, detail): 'failed' (detail: dependents enqueued), 'retried' (retries left),
 -- 'scheduled' (retries left), 'changed' or 'error' (nothing written).
 
 local why = check_facts()
 if why then return result('changed', why) end
 
-local member, job_id, exec_id, found_in = arg(2), arg(3), arg(4), arg(5)
-local now_text, exc_info, exc_string = arg(6), arg(7), arg(8)
-local release_dependents, default_failure_ttl = arg(9) == '1', tonumber(arg(10))
+local member, job_id, exec_id, found_in = arg(1), arg(2), arg(3), arg(4)
+local now_text, exc_info, exc_string = arg(5), arg(6), arg(7)
+local release_dependents, default_failure_ttl = arg(8) == '1', tonumber(arg(9))
 
 local wip, jk = KEYS[1], KEYS[2]
 local f = redis.call('HMGET', jk, 'origin', 'retries_left', 'retry_intervals', 'failure_ttl', 'ttl',
@@ -34,14 +34,20 @@ local dependents_key = jk .. ':dependents'
 local dependencies_key = K.DEPS .. job_id .. K.DEPS_SUFFIX
 local results_key = K.RESULTS .. job_id
 
--- Everything that can refuse must refuse before the first write.
-local bad = wrong_type(jk, 'hash') or wrong_type(qkey, 'list') or wrong_type(qkey .. ':intermediate', 'list')
-  or wrong_type(K.FAILED .. origin, 'zset') or wrong_type(K.SCHEDULED .. origin, 'zset') or wrong_type(K.QUEUES, 'set')
-  or wrong_type(dependents_key, 'set') or wrong_type(dependencies_key, 'set') or wrong_type(results_key, 'stream')
-if bad then return result('error', bad) end
 local retries_left = tonumber(f[2] or '')
+local retrying = retries_left and retries_left > 0
+local esk = K.EXECUTIONS .. job_id
+
+-- Everything that can refuse must refuse before the first write. (The job hash is one: HMGET said so.)
+local bad = wrong_type(K.FAILED .. origin, 'zset') or wrong_type(results_key, 'stream')
+  or wrong_type(qkey .. ':intermediate', 'list') or wrong_type(esk, 'zset')
+if retrying then
+  bad = bad or wrong_type(qkey, 'list') or wrong_type(K.QUEUES, 'set') or wrong_type(K.SCHEDULED .. origin, 'zset')
+end
+if release_dependents then bad = bad or wrong_type(dependents_key, 'set') end
+if bad then return result('error', bad) end
 local interval = 0
-if retries_left and retries_left > 0 and f[3] and f[3] ~= '' then
+if retrying and f[3] and f[3] ~= '' then
   local ok, intervals = pcall(cjson.decode, f[3])
   if not ok or type(intervals) ~= 'table' then return result('error', 'retry_intervals is not a JSON list') end
   interval = tonumber(intervals[math.max(#intervals - retries_left, 0) + 1]) or 0
@@ -51,14 +57,15 @@ local job_ttl = tonumber(f[5] or '')
 
 -- The entry, and the execution it names (RQ 2.x leaves those to expire; removing them keeps job.delete() working).
 local function drop_entry()
-  if member ~= '' and redis.call('ZSCORE', wip, member) then shared('ZREM', wip, member, member) end
+  -- The facts checked the entry is there.
+  if member ~= '' then shared('ZREM', wip, member, member) end
   if list_has(qkey .. ':intermediate', job_id) then
     shared('LREM', qkey .. ':intermediate', job_id, 0, job_id)
   end
   if exec_id ~= '' then
-    local ek, esk = K.EXECUTION .. job_id .. ':' .. exec_id, K.EXECUTIONS .. job_id
-    if redis.call('TYPE', ek)['ok'] == 'hash' then own('DEL', ek) end
-    if redis.call('TYPE', esk)['ok'] == 'zset' and redis.call('ZSCORE', esk, exec_id) then own('ZREM', esk, exec_id) end
+    local ek = K.EXECUTION .. job_id .. ':' .. exec_id
+    own_maybe(function() return redis.call('EXISTS', ek) == 1 end, 'DEL', ek)
+    own_maybe(function() return redis.call('ZSCORE', esk, exec_id) ~= false end, 'ZREM', esk, exec_id)
   end
 end
 
@@ -66,7 +73,7 @@ local function reapply_ttl(key, ttl)
   if ttl and ttl > 0 then own('EXPIRE', key, ttl) end
 end
 
-if retries_left and retries_left > 0 then
+if retrying then
   drop_entry()
   own('HSET', jk, 'retries_left', tostring(retries_left - 1))
   shared('SADD', K.QUEUES, qkey, qkey)
@@ -90,8 +97,8 @@ if exc_info ~= '' then own('HSET', jk, 'exc_info', exc_info) end
 shared('ZADD', K.FAILED .. origin, job_id, ttl >= 0 and (now_seconds() + ttl) or ttl, job_id)
 if ttl > 0 then
   own('EXPIRE', jk, ttl)
-  if redis.call('EXISTS', dependents_key) == 1 then own('EXPIRE', dependents_key, ttl) end
-  if redis.call('EXISTS', dependencies_key) == 1 then own('EXPIRE', dependencies_key, ttl) end
+  own_maybe(function() return redis.call('EXISTS', dependents_key) == 1 end, 'EXPIRE', dependents_key, ttl)
+  own_maybe(function() return redis.call('EXISTS', dependencies_key) == 1 end, 'EXPIRE', dependencies_key, ttl)
 end
 if exc_string ~= '' then
   own('XADD', results_key, 'MAXLEN', '~', '10', '*', 'type', '2', 'worker_name', '', 'exc_string', exc_string)
@@ -104,7 +111,7 @@ end
 
 -- Dependents enqueued with allow_failure=True run once all their dependencies have ended (spec §6.5).
 local enqueued = 0
-if release_dependents and redis.call('TYPE', dependents_key)['ok'] == 'set' then
+if release_dependents and redis.call('EXISTS', dependents_key) == 1 then
   local deps, done = redis.call('SMEMBERS', dependents_key), {}
   for _, d in ipairs(deps) do
     local dh = K.JOB .. d

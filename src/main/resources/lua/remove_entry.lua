@@ -3,15 +3,15 @@
 -- touched and no job hash is ever created.
 --
 -- KEYS[1] -> rq:wip:<queue>
--- ARGV    -> facts, dry-run flag, key prefixes (see common.lua), then:
--- arg(2)  -> the member as stored
--- arg(3)  -> job id
--- arg(4)  -> execution id ('' for an RQ 1.x member)
+-- ARGV    -> facts and mode (see common.lua), then:
+-- arg(1)  -> the member as stored
+-- arg(2)  -> job id
+-- arg(3)  -> execution id ('' for an RQ 1.x member)
 -- Returns result('removed') or result('changed', why) when a fact no longer holds (nothing written).
 
 local why = check_facts()
 if why then return result('changed', why) end
-local member, job_id, exec_id = arg(2), arg(3), arg(4)
+local member, job_id, exec_id = arg(1), arg(2), arg(3)
 shared('ZREM', KEYS[1], member, member)
 if exec_id ~= '' then
   local ek, esk = K.EXECUTION .. job_id .. ':' .. exec_id, K.EXECUTIONS .. job_id

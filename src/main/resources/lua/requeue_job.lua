@@ -5,18 +5,18 @@
 --
 -- KEYS[1] -> rq:wip:<queue>
 -- KEYS[2] -> rq:job:<id>
--- ARGV    -> facts, dry-run flag, key prefixes (see common.lua), then:
--- arg(2)  -> member as stored in KEYS[1] ('' for a job found in an intermediate list)
--- arg(3)  -> job id
--- arg(4)  -> execution id ('' for an RQ 1.x member)
--- arg(5)  -> queue the entry was found in (used when the job has no origin)
--- arg(6)  -> now as RQ timestamp text, for enqueued_at
+-- ARGV    -> facts and mode (see common.lua), then:
+-- arg(1)  -> member as stored in KEYS[1] ('' for a job found in an intermediate list)
+-- arg(2)  -> job id
+-- arg(3)  -> execution id ('' for an RQ 1.x member)
+-- arg(4)  -> queue the entry was found in (used when the job has no origin)
+-- arg(5)  -> now as RQ timestamp text, for enqueued_at
 -- Returns result('requeued'), result('changed', why) or result('error', why) (nothing written).
 
 local why = check_facts()
 if why then return result('changed', why) end
 
-local member, job_id, exec_id, found_in, now_text = arg(2), arg(3), arg(4), arg(5), arg(6)
+local member, job_id, exec_id, found_in, now_text = arg(1), arg(2), arg(3), arg(4), arg(5)
 local wip, jk = KEYS[1], KEYS[2]
 local f = redis.call('HMGET', jk, 'origin', 'ttl')
 local origin = (f[1] and f[1] ~= '') and f[1] or found_in

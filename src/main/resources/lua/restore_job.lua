@@ -4,22 +4,22 @@
 -- (someone changed or re-created the job since), unless told to replace.
 --
 -- KEYS    -> none (every key is named in the arguments: they come from the backup file)
--- ARGV    -> facts (none), dry-run flag, key prefixes (see common.lua), then:
--- arg(2)  -> fingerprint the sweep left ('' = replace whatever is there now)
--- arg(3)  -> number N of own keys, then N triples: key, DUMP bytes ('' = the key did not exist), PTTL ms (0 = none)
+-- ARGV    -> facts (none) and mode (see common.lua), then:
+-- arg(1)  -> fingerprint the sweep left ('' = replace whatever is there now)
+-- arg(2)  -> number N of own keys, then N triples: key, DUMP bytes ('' = the key did not exist), PTTL ms (0 = none)
 -- then    -> number M of memberships, then M quintuples: type (zset|set|list), key, member, present ('1'|'0'),
 --            score (zset) or index (list: the member goes back before whatever now stands at that index)
 -- Returns result('restored'), result('changed', why) or result('error', why) with nothing written.
 
-local expected = arg(2)
-local n = tonumber(arg(3))
+local expected = arg(1)
+local n = tonumber(arg(2))
 local own_keys, dumps, ttls = {}, {}, {}
 for i = 0, n - 1 do
-  table.insert(own_keys, arg(4 + 3 * i))
-  table.insert(dumps, arg(5 + 3 * i))
-  table.insert(ttls, tonumber(arg(6 + 3 * i)))
+  table.insert(own_keys, arg(3 + 3 * i))
+  table.insert(dumps, arg(4 + 3 * i))
+  table.insert(ttls, tonumber(arg(5 + 3 * i)))
 end
-local base = 4 + 3 * n
+local base = 3 + 3 * n
 local m = tonumber(arg(base))
 local members = {}
 for i = 0, m - 1 do

@@ -22,7 +22,7 @@ import java.util.List;
 /** Puts jobs back as a backup file recorded them before a sweep changed them. One atomic script per job. */
 @ApplicationScoped
 public class RestoreService {
-    private final LuaScript restoreJob = LuaScript.load("restore_job");
+    private final LuaScript restoreJob = LuaScript.load("restore_job", RqKeys.luaPrefixTable());
 
     @Inject
     RedisConnector connector;
@@ -60,7 +60,7 @@ public class RestoreService {
             return new Result(e.id(), e.queue(), e.action(), "refused",
                     "no record that the change completed (line " + e.line() + "); use --replace to restore anyway", List.of());
         }
-        ScriptCall call = new ScriptCall(restoreJob, new FactChecks(), dryRun, RqKeys.luaPrefixes())
+        ScriptCall call = new ScriptCall(restoreJob, new FactChecks(), dryRun)
                 .arg(replace || e.fingerprint() == null ? "" : e.fingerprint());
         List<JobSnapshot.OwnKey> own = new ArrayList<>(e.before().ownKeys());
         // Keys the change created that the snapshot did not list are removed too, so the job is as it was.

@@ -11,9 +11,12 @@ import java.util.HexFormat;
 /** A Lua script from {@code src/main/resources/lua/}, called by its SHA1 with EVALSHA. */
 public record LuaScript(String name, String source, String sha1) {
 
-    /** Loads {@code lua/<name>.lua}, preceded by the fact checks and recorded writes of {@code lua/common.lua}. */
-    public static LuaScript load(String name) {
-        String source = read("lua/common.lua") + read("lua/" + name + ".lua");
+    /**
+     * Loads {@code lua/<name>.lua}, preceded by the fact checks and recorded writes of {@code lua/common.lua},
+     * whose key-prefix table is filled with {@code keyPrefixTable} (Lua table fields).
+     */
+    public static LuaScript load(String name, String keyPrefixTable) {
+        String source = read("lua/common.lua").replace("--[[RQ_KEY_PREFIXES]]", keyPrefixTable) + read("lua/" + name + ".lua");
         return new LuaScript(name, source, sha1Hex(source));
     }
 

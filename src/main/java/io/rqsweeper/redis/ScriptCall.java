@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The arguments of a mutation script, in the layout {@code lua/common.lua} reads: the fact checks, the
- * dry-run flag, the key prefixes, then the script's own arguments.
+ * mode, then the script's own arguments.
  */
 public final class ScriptCall {
     private final LuaScript script;
@@ -23,15 +23,14 @@ public final class ScriptCall {
         }
     }
 
-    public ScriptCall(LuaScript script, FactChecks facts, boolean dryRun, String keyPrefixes) {
-        this(script, facts, dryRun ? Mode.PLAN : Mode.WRITE, keyPrefixes);
+    public ScriptCall(LuaScript script, FactChecks facts, boolean dryRun) {
+        this(script, facts, dryRun ? Mode.PLAN : Mode.WRITE);
     }
 
-    public ScriptCall(LuaScript script, FactChecks facts, Mode mode, String keyPrefixes) {
+    public ScriptCall(LuaScript script, FactChecks facts, Mode mode) {
         this.script = script;
         args.addAll(facts.toArgs());
         args.add(mode.flag);
-        args.add(keyPrefixes);
     }
 
     public ScriptCall key(String key) {

@@ -135,15 +135,28 @@ public final class RqKeys {
 
     /**
      * The prefixes Lua scripts derive key names from, for keys that depend on data only Redis knows (a
-     * dependent's id, a job's origin): {@code NAME=prefix|…}, parsed by {@code lua/common.lua}.
+     * dependent's id, a job's origin), as the fields of a Lua table literal ({@code K} in {@code lua/common.lua}).
      */
-    public static String luaPrefixes() {
-        return String.join("|",
-                "JOB=" + JOB_PREFIX, "DEPS=" + dependenciesPrefix(), "DEPS_SUFFIX=" + dependenciesSuffix(),
-                "QUEUE=" + QUEUE_PREFIX, "WIP=" + startedRegistry(""), "FAILED=" + failedRegistry(""),
-                "FINISHED=" + finishedRegistry(""), "DEFERRED=" + deferredRegistry(""),
-                "SCHEDULED=" + scheduledRegistry(""), "CANCELED=" + canceledRegistry(""), "RESULTS=" + results(""),
-                "EXECUTION=" + EXECUTION_PREFIX, "EXECUTIONS=" + executions(""), "QUEUES=" + QUEUES, "GROUP=" + group(""));
+    public static String luaPrefixTable() {
+        java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("JOB", JOB_PREFIX);
+        p.put("DEPS", dependenciesPrefix());
+        p.put("DEPS_SUFFIX", dependenciesSuffix());
+        p.put("QUEUE", QUEUE_PREFIX);
+        p.put("WIP", startedRegistry(""));
+        p.put("FAILED", failedRegistry(""));
+        p.put("FINISHED", finishedRegistry(""));
+        p.put("DEFERRED", deferredRegistry(""));
+        p.put("SCHEDULED", scheduledRegistry(""));
+        p.put("CANCELED", canceledRegistry(""));
+        p.put("RESULTS", results(""));
+        p.put("EXECUTION", EXECUTION_PREFIX);
+        p.put("EXECUTIONS", executions(""));
+        p.put("QUEUES", QUEUES);
+        p.put("GROUP", group(""));
+        StringBuilder lua = new StringBuilder();
+        p.forEach((name, prefix) -> lua.append(name).append(" = '").append(prefix).append("', "));
+        return lua.toString();
     }
 
     public static byte[] bytes(String key) {

@@ -53,10 +53,10 @@ public class SweepService {
     /** RQ 1.16.2+ fails an id stuck in an intermediate list after this grace period. */
     static final long INTERMEDIATE_GRACE_SECONDS = 60;
 
-    private final LuaScript failJob = LuaScript.load("fail_job");
-    private final LuaScript requeueJob = LuaScript.load("requeue_job");
-    private final LuaScript deleteJob = LuaScript.load("delete_job");
-    private final LuaScript removeEntry = LuaScript.load("remove_entry");
+    private final LuaScript failJob = LuaScript.load("fail_job", RqKeys.luaPrefixTable());
+    private final LuaScript requeueJob = LuaScript.load("requeue_job", RqKeys.luaPrefixTable());
+    private final LuaScript deleteJob = LuaScript.load("delete_job", RqKeys.luaPrefixTable());
+    private final LuaScript removeEntry = LuaScript.load("remove_entry", RqKeys.luaPrefixTable());
     private final LuaScript pruneWorker = LuaScript.loadStandalone("prune_worker_registration");
 
     @Inject
@@ -370,33 +370,49 @@ public class SweepService {
             } else {
                 facts.hget(jobKey, "status", a.job().raw("status"));
             }
-            return new ScriptCall(removeEntry, facts, mode, RqKeys.luaPrefixes()).key(wip)
+            return new ScriptCall(removeEntry, facts, mode).key(wip)
                     .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "");
         }
         addLivenessFacts(facts, a);
         Instant now = Instant.now();
         return switch (action) {
             case FAIL -> {
-                String text = FailureText.text(now, why(a.verdict()));
+                EncodedFailure text = encodedFailure(why(a.verdict()), now);
                 RqGeneration g = a.generation() == null ? RqGeneration.V2 : a.generation();
-                yield new ScriptCall(failJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+                yield new ScriptCall(failJob, facts, mode).key(wip).key(jobKey)
                         .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
                         .arg(RqTimestamps.format(now))
-                        .arg(g.failureTextInExcInfo() ? FailureText.zlib(text) : new byte[0])
-                        .arg(g.failureTextInResultsStream() ? FailureText.base64Zlib(text) : "")
+                        .arg(g.failureTextInExcInfo() ? text.zlib() : new byte[0])
+                        .arg(g.failureTextInResultsStream() ? text.base64() : "")
                         .arg(g.releasesAllowFailureDependents() ? "1" : "0")
                         .arg(Long.toString(DEFAULT_FAILURE_TTL));
             }
-            case REQUEUE -> new ScriptCall(requeueJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(jobKey)
+            case REQUEUE -> new ScriptCall(requeueJob, facts, mode).key(wip).key(jobKey)
                     .arg(e.member()).arg(e.jobId()).arg(e.isComposite() ? e.executionId() : "").arg(a.queue())
                     .arg(RqTimestamps.format(now));
             case DELETE -> deleteCall(facts, wip, e.jobId(), a.queue(), e.member(), options, mode);
         };
     }
 
+    /** A failure text, compressed once and shared by every job failed for the same reasons in the same second. */
+    private record EncodedFailure(String text, byte[] zlib, String base64) {
+    }
+
+    private volatile EncodedFailure lastFailure;
+
+    private EncodedFailure encodedFailure(String why, Instant now) {
+        String text = FailureText.text(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), why);
+        EncodedFailure last = lastFailure;
+        if (last == null || !last.text().equals(text)) {
+            last = new EncodedFailure(text, FailureText.zlib(text), FailureText.base64Zlib(text));
+            lastFailure = last;
+        }
+        return last;
+    }
+
     private ScriptCall deleteCall(FactChecks facts, String wip, String jobId, String queue, String member,
                                   SweepOptions options, ScriptCall.Mode mode) {
-        ScriptCall call = new ScriptCall(deleteJob, facts, mode, RqKeys.luaPrefixes()).key(wip).key(RqKeys.job(jobId));
+        ScriptCall call = new ScriptCall(deleteJob, facts, mode).key(wip).key(RqKeys.job(jobId));
         for (String pattern : options.deleteKeys()) {
             call.key(pattern.replace("{id}", jobId));
         }
