@@ -81,6 +81,29 @@ public final class RedisSession implements AutoCloseable {
     }
 
     /**
+     * Read-only requests in one batch: one hand-over to the I/O thread and one wake-up for all the replies.
+     * When Redis answers any of them with an error, the batch is sent again one request at a time
+     * ({@link #sendAll}), which reads can afford and which tells which one failed.
+     */
+    public List<Object> readAll(List<Request> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<Response> replies;
+        try {
+            replies = await(connection.batch(requests), target,
+                    timeout.plusMillis(requests.size()), "a batch of " + requests.size() + " reads");
+        } catch (RedisCommandException e) {
+            return sendAll(requests);
+        }
+        List<Object> out = new java.util.ArrayList<>(replies.size());
+        for (Response r : replies) {
+            out.add(r != null && r.type() == ResponseType.ERROR ? new RedisCommandException(target.scrub(r.toString())) : r);
+        }
+        return out;
+    }
+
+    /**
      * Sends every request without waiting for the replies in between (pipelining), then collects them in
      * order. A reply is a {@link Response} (null for a nil reply) or the {@link RedisCommandException} Redis
      * answered that one request with; losing Redis altogether throws {@link RedisUnavailableException}.

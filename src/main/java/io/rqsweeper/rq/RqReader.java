@@ -90,7 +90,7 @@ public final class RqReader {
             first.add(RedisSession.request(Command.HMGET, hmget.toArray()));
             first.add(RedisSession.request(Command.EXISTS, RqKeys.job(e.jobId())));
         }
-        List<Object> r1 = redis.sendAll(first);
+        List<Object> r1 = redis.readAll(first);
         List<StartedEntry> resolved = new ArrayList<>(entries.size());
         List<JobFields> jobs = new ArrayList<>(entries.size());
         List<String> errors = new ArrayList<>(entries.size());
@@ -138,7 +138,7 @@ public final class RqReader {
                 second.add(RedisSession.request(Command.SISMEMBER, RqKeys.workerExecutions(w), resolved.get(i).member()));
             }
         }
-        List<Object> r2 = second.isEmpty() ? List.of() : redis.sendAll(second);
+        List<Object> r2 = second.isEmpty() ? List.of() : redis.readAll(second);
         int claimAt = 3 * workerNames.size();
         List<EntryFacts> out = new ArrayList<>(resolved.size());
         for (int i = 0; i < resolved.size(); i++) {
