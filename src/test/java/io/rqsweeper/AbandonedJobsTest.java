@@ -273,7 +273,7 @@ class AbandonedJobsTest {
         SweepOptions forced = options(false, Duration.ZERO, true);
         try (RqWorker worker = job.worker(); RedisSession session = connector.open(RedisTarget.parse(redis.url()), Duration.ofSeconds(5))) {
             RqReader reader = new RqReader(session);
-            StartedEntry entry = reader.startedEntries(QUEUE).get(0);
+            StartedEntry entry = reader.scanStarted(QUEUE, "0", 10).entries().get(0);
             Assessment decided = service.assess(reader, QUEUE, entry, reader.now(), forced, new HashMap<>());
             assertTrue(decided.verdict().isStuck(), decided.toString());
 

@@ -169,16 +169,6 @@ public final class RqReader {
         return new JobFields(values);
     }
 
-    /** Every entry of a queue's started registry, oldest score first. */
-    public List<StartedEntry> startedEntries(String queue) {
-        Response reply = redis.send(Command.ZRANGE, RqKeys.startedRegistry(queue), "0", "-1", "WITHSCORES");
-        List<StartedEntry> entries = new ArrayList<>(reply.size() / 2);
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            entries.add(StartedEntry.parse(reply.get(i).toString(), parseScore(reply.get(i + 1).toString())));
-        }
-        return entries;
-    }
-
     /** The job's fields, or null when its hash does not exist. Throws WRONGTYPE for a non-hash key. */
     public JobFields jobFields(String jobId) {
         List<Object> args = new ArrayList<>();
@@ -196,27 +186,6 @@ public final class RqReader {
             return null;
         }
         return new JobFields(values);
-    }
-
-    /** What Redis says about a worker, with the execution membership of {@code member} (newer RQ layout). */
-    public WorkerFacts workerFacts(String name, String member) {
-        String key = RqKeys.worker(name);
-        boolean exists = redis.send(Command.EXISTS, key).toLong() > 0;
-        String birth = null;
-        String currentJob = null;
-        String version = null;
-        boolean death = false;
-        if (exists && "hash".equals(redis.send(Command.TYPE, key).toString())) {
-            Response f = redis.send(Command.HMGET, key, "birth", "death", "current_job", "version");
-            birth = text(f.get(0));
-            death = f.get(1) != null;
-            currentJob = text(f.get(2));
-            version = text(f.get(3));
-        }
-        boolean claims = "set".equals(redis.send(Command.TYPE, RqKeys.workerExecutions(name)).toString())
-                && redis.send(Command.SISMEMBER, RqKeys.workerExecutions(name), member).toLong() > 0;
-        long subscribers = redis.send(Command.PUBSUB, "NUMSUB", RqKeys.workerChannel(name)).get(1).toLong();
-        return new WorkerFacts(name, exists, death, birth, currentJob, claims, subscribers, version);
     }
 
     /** RQ versions announced by the live workers of a queue ({@code version} field of their hashes). */

@@ -76,6 +76,7 @@ public class SweepService {
         long checked;
         final LinkedHashSet<String> warnings = new LinkedHashSet<>();
         final Map<String, List<String>> fleetVersions = new HashMap<>();
+        /** Dependents deleted so far, so a job reached twice is handled once (only these: memory stays flat). */
         final Set<String> deleted = new HashSet<>();
         int stuck;
         int cleaned;
@@ -288,11 +289,9 @@ public class SweepService {
             Assessment a = stuck.get(i);
             JobReport report = toReport(a, actions.get(i), results.get(i), run.options);
             run.report(report);
-            if (report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE) {
-                run.deleted.add(a.entry().jobId());
-                if (run.options.deleteDependents() && results.get(i) instanceof ScriptResult r && !r.detail().isBlank()) {
-                    deleteDependents(run, List.of(r.detail().trim().split(" ")));
-                }
+            boolean deleted = report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE;
+            if (deleted && run.options.deleteDependents() && results.get(i) instanceof ScriptResult r && !r.detail().isBlank()) {
+                deleteDependents(run, List.of(r.detail().trim().split(" ")));
             }
         }
     }
