@@ -100,9 +100,7 @@ class ActionsTest {
             assertEquals("0", redis.cli("EXISTS", "rq:execution:" + job.member()));
             assertEquals("", redis.cli("ZRANGE", "rq:executions:" + job.id(), "0", "-1"));
         }
-        try (RqWorker w = RqWorker.start(rq, redis.url(), "w-burst", QUEUE, "--burst")) {
-            w.waitFor();
-        }
+        scenario.drain(QUEUE);
         assertEquals("finished", scenario.view(QUEUE, job.id()).get("status").asText());
     }
 
@@ -279,9 +277,7 @@ class ActionsTest {
         JobReport j = only(report);
         assertEquals(Outcome.REQUEUED, j.outcome(), report.toString());
         assertEquals("", redis.cli("LRANGE", "rq:queue:" + QUEUE + ":intermediate", "0", "-1"));
-        try (RqWorker w = RqWorker.start(rq, redis.url(), "w-burst", QUEUE, "--burst")) {
-            w.waitFor();
-        }
+        scenario.drain(QUEUE);
         assertEquals("finished", scenario.view(QUEUE, id).get("status").asText());
     }
 

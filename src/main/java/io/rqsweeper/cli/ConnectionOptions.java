@@ -26,6 +26,21 @@ public class ConnectionOptions {
             description = "PEM file of the CA(s) to trust for rediss:// (default: $RQ_SWEEPER_REDIS_TLS_CA, else the JVM's trust store).")
     Path tlsCa;
 
+    /** Where to connect and how long to wait, from these options, the environment and the config. */
+    public record Connection(RedisTarget target, Duration timeout) {
+    }
+
+    /**
+     * Resolves the connection, or fails with a usage error (exit 2) that names what is wrong.
+     */
+    public Connection resolve(picocli.CommandLine commandLine, SweeperConfig config) {
+        try {
+            return new Connection(target(System.getenv()), timeout(config));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
+        }
+    }
+
     public RedisTarget target(Map<String, String> env) {
         Path ca = tlsCa;
         if (ca == null && env.get(ENV_TLS_CA) != null && !env.get(ENV_TLS_CA).isBlank()) {

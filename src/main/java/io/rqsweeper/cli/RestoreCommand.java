@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rqsweeper.backup.RestoreService;
-import io.rqsweeper.redis.RedisTarget;
 import io.rqsweeper.redis.RedisUnavailableException;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -64,14 +62,7 @@ public class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RedisTarget target;
-        Duration timeout;
-        try {
-            target = connection.target(System.getenv());
-            timeout = connection.timeout(config);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
         if (!Files.isReadable(file)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the backup file " + file);
         }
@@ -79,7 +70,7 @@ public class RestoreCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<RestoreService.Result> results;
         try {
-            results = service.restore(target, timeout, file, dryRun, replace);
+            results = service.restore(redis.target(), redis.timeout(), file, dryRun, replace);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {

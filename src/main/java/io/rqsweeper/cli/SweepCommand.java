@@ -1,6 +1,5 @@
 package io.rqsweeper.cli;
 
-import io.rqsweeper.redis.RedisTarget;
 import io.rqsweeper.sweep.SweepOptions;
 import io.rqsweeper.sweep.SweepPolicy;
 import io.rqsweeper.sweep.SweepReport;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +102,9 @@ public class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RedisTarget target;
-        Duration timeout;
+        ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
         SweepPolicy policy;
         try {
-            target = connection.target(System.getenv());
-            timeout = connection.timeout(config);
             policy = new SweepPolicy(
                     Durations.parse(maxAge == null ? config.sweep().maxAge() : maxAge, ChronoUnit.MINUTES),
                     margin == null ? config.sweep().margin() : Durations.parse(margin, ChronoUnit.SECONDS),
@@ -139,7 +134,7 @@ public class SweepCommand implements Callable<Integer> {
             err.println("rq-sweeper: WARNING: --force: every started job is acted on, including jobs live workers are running");
         }
         SweepRenderer renderer = new SweepRenderer(out, err, output, options);
-        SweepReport report = service.sweep(target, timeout, options, renderer);
+        SweepReport report = service.sweep(redis.target(), redis.timeout(), options, renderer);
         renderer.finish(report);
         if (report.stoppedBy() != null) {
             return ExitCodes.FAILURE;

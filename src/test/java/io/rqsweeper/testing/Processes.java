@@ -50,6 +50,15 @@ public final class Processes {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Waits for a process to end (after a kill), keeping the interrupt flag if interrupted. */
+    public static void waitFor(Process process) {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Polls until the condition holds, or fails after the timeout with the message. */
     public static void await(String what, long timeoutMillis, java.util.function.BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + timeoutMillis;

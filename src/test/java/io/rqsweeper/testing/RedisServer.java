@@ -100,11 +100,7 @@ public final class RedisServer implements AutoCloseable {
     public void stop() {
         if (process != null) {
             Processes.kill9(process.pid());
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Processes.waitFor(process);
         }
     }
 

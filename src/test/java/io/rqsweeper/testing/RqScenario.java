@@ -54,6 +54,13 @@ public final class RqScenario {
         }
     }
 
+    /** Runs a real burst worker on the queue until it has worked through it, as an operator's next deploy would. */
+    public void drain(String queue) {
+        try (RqWorker w = RqWorker.start(rq, redis.url(), "w-burst", queue, "--burst")) {
+            w.waitFor();
+        }
+    }
+
     /** Moves the entry's score into the past, as if the heartbeat had lapsed. */
     public void lapse(Started s) {
         redis.cli("ZADD", "rq:wip:" + s.queue(), "XX", "1", s.member());

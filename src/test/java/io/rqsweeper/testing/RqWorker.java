@@ -96,11 +96,7 @@ public final class RqWorker implements AutoCloseable {
     }
 
     public void waitFor() {
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.waitFor(process);
     }
 
     @Override
