@@ -15,7 +15,6 @@ import io.rqsweeper.testing.RedisServer;
 import io.rqsweeper.testing.RqInstall;
 import io.rqsweeper.testing.RqScenario;
 import io.rqsweeper.testing.RqScenario.Started;
-import io.rqsweeper.testing.RqWorker;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
