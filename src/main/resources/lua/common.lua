@@ -1,9 +1,16 @@
--- common.lua: prepended to every script.
+-- common.lua: prepended to every job script; batch.lua follows the script's body and runs it once per job.
+--
+-- A call resolves one or more jobs (a batch), each job on its own facts:
+-- ARGV[1]            -> the mode: '0' = write, '1' = plan only (dry run), 'f' = write and return the
+--                       fingerprint of what was left, for a backup
+-- ARGV[2]            -> number of jobs J
+-- then per job       -> number of its keys, number of its arguments, then its arguments:
+--   N                -> number of fact checks
+--   4N arguments     -> N checks of four arguments each: kind, key, field, expected
+--   arg(1) …         -> the script's own arguments
+-- KEYS               -> every job's keys, in job order; the body sees its own as KEYS[1] …
 --
 -- 1. Fact checks: re-check, inside Redis, the facts a decision was made on.
---
--- ARGV[1]            -> number of checks N
--- ARGV[2 .. 1+4N]    -> N checks of four arguments each: kind, key, field, expected
 --   kind 'zscore'    : score of member <field> in zset <key> equals <expected> ('-' = absent)
 --   kind 'lapsed'    : score of member <field> in zset <key> is below TIME - <expected> seconds
 --   kind 'hget'      : hash field equals <expected> ('=' .. value, or '-' = absent)
@@ -13,15 +20,18 @@
 --   kind 'numsub'    : channel <key> has subscribers, <expected> '1' (some) or '0' (none)
 --   kind 'lhas'      : list <key> holds <field>, <expected> '1' or '0'
 -- check_facts() returns nil when all hold, else a description of the first that does not.
--- Then arg(0): the mode ('0' = write, '1' = plan only (dry run), 'f' = write and return the fingerprint of
--- what was left, for a backup); arg(1) …: the script's own arguments.
 -- K holds RQ's key prefixes; LuaScript fills it in from RqKeys, the one place key names are built.
 --
 -- 2. Recorded writes: every write goes through own() (a key that belongs to the job alone) or shared() (a
 --    job's membership in a shared key), so that a dry run plans exactly the writes a real run makes, and
---    every run reports which keys it changed. result() returns
---    {code, detail, fingerprint of the job's own keys after the writes, {{kind, key, member, structure}, ...}}
---    where structure is the shared key's type (zset, set, list) as its write command implies.
+--    every run reports which keys it changed. result() returns, flat (nested replies cost Redis more),
+--    {code, detail, fingerprint of the job's own keys after the writes, kind, key, member, structure, ...}
+--    with four entries per write, where structure is the shared key's type (zset, set, list) as its write
+--    command implies.
+--    A batch returns one such result per job, in order.
+
+-- Where the current job's arguments start in ARGV (ARGV[AT + 1] is its number of fact checks).
+local AT = 0
 
 local NOW
 local function now_seconds()
@@ -29,9 +39,23 @@ local function now_seconds()
   return NOW
 end
 
+local K = {--[[RQ_KEY_PREFIXES]]}
+
+-- Key types seen in this call. Job scripts write only through own()/shared()/other(), which forget the type of
+-- the key they write, so a remembered type is still the key's type; the jobs of a batch share most queue keys.
+local TYPES = {}
+local function type_of(key)
+  local t = TYPES[key]
+  if not t then
+    t = redis.call('TYPE', key)['ok']
+    TYPES[key] = t
+  end
+  return t
+end
+
 -- Whether a list holds a value (LPOS from Redis 6.0.6; a scan before that).
 local function list_has(key, value)
-  if redis.call('EXISTS', key) == 0 then return false end
+  if type_of(key) == 'none' then return false end
   local ok, pos = pcall(redis.call, 'LPOS', key, value)
   if ok then return pos ~= false and pos ~= nil end
   for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
@@ -40,10 +64,46 @@ local function list_has(key, value)
   return false
 end
 
+-- Facts about a worker (its hash, its channel, the executions it claims) are read once per call: job scripts
+-- never write a worker's keys, and the jobs of a batch mostly share a few workers.
+local WORKER_FACTS = {}
+local function worker_fact(kind, key, field, read)
+  if key:sub(1, #K.WORKER) ~= K.WORKER then return read() end
+  local id = kind .. '|' .. key .. '|' .. field
+  local v = WORKER_FACTS[id]
+  if v == nil then
+    v = read()
+    WORKER_FACTS[id] = v
+  end
+  return v
+end
+
 local function check_facts()
-  local n = tonumber(ARGV[1])
+  local n = tonumber(ARGV[AT + 1])
+  -- Consecutive 'hget' checks of one hash are read with one HMGET.
+  local hash_values = {}
+  local i = 0
+  while i < n do
+    local b = AT + 4 * i
+    local key = ARGV[b + 3]
+    local fields = {}
+    while i < n and ARGV[AT + 4 * i + 2] == 'hget' and ARGV[AT + 4 * i + 3] == key do
+      table.insert(fields, ARGV[AT + 4 * i + 4])
+      i = i + 1
+    end
+    if #fields > 1 then
+      local values = worker_fact('hmget', key, table.concat(fields, '|'), function()
+        return redis.call('HMGET', key, unpack(fields))
+      end)
+      hash_values[key] = {}
+      for j, f in ipairs(fields) do hash_values[key][f] = values[j] end
+    end
+    if #fields == 0 then i = i + 1 end
+  end
+
   for i = 0, n - 1 do
-    local kind, key, field, expected = ARGV[2 + 4 * i], ARGV[3 + 4 * i], ARGV[4 + 4 * i], ARGV[5 + 4 * i]
+    local b = AT + 4 * i
+    local kind, key, field, expected = ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
     if kind == 'zscore' then
       local s = redis.call('ZSCORE', key, field)
       if expected == '-' then
@@ -57,18 +117,28 @@ local function check_facts()
       local s = redis.call('ZSCORE', key, field)
       if not s or tonumber(s) >= now_seconds() - tonumber(expected) then return 'heartbeat not lapsed' end
     elseif kind == 'hget' then
-      local v = redis.call('HGET', key, field)
+      local v
+      if hash_values[key] then
+        v = hash_values[key][field]
+      else
+        v = worker_fact(kind, key, field, function() return redis.call('HGET', key, field) end)
+      end
       local actual = v and ('=' .. v) or '-'
       if actual ~= expected then return field .. ' of ' .. key .. ' changed' end
     elseif kind == 'hexists' then
-      if tostring(redis.call('HEXISTS', key, field)) ~= expected then return field .. ' of ' .. key .. ' changed' end
+      local v = worker_fact(kind, key, field, function() return tostring(redis.call('HEXISTS', key, field)) end)
+      if v ~= expected then return field .. ' of ' .. key .. ' changed' end
     elseif kind == 'exists' then
-      if tostring(redis.call('EXISTS', key)) ~= expected then return key .. (expected == '1' and ' gone' or ' appeared') end
+      local v = worker_fact(kind, key, field, function() return tostring(redis.call('EXISTS', key)) end)
+      if v ~= expected then return key .. (expected == '1' and ' gone' or ' appeared') end
     elseif kind == 'sismember' then
-      if tostring(redis.call('SISMEMBER', key, field)) ~= expected then return 'membership in ' .. key .. ' changed' end
+      local v = worker_fact(kind, key, field, function() return tostring(redis.call('SISMEMBER', key, field)) end)
+      if v ~= expected then return 'membership in ' .. key .. ' changed' end
     elseif kind == 'numsub' then
-      local subs = redis.call('PUBSUB', 'NUMSUB', key)[2]
-      if ((subs > 0) and '1' or '0') ~= expected then return 'subscribers of ' .. key .. ' changed' end
+      local v = worker_fact(kind, key, field, function()
+        return redis.call('PUBSUB', 'NUMSUB', key)[2] > 0 and '1' or '0'
+      end)
+      if v ~= expected then return 'subscribers of ' .. key .. ' changed' end
     elseif kind == 'lhas' then
       if ((list_has(key, field)) and '1' or '0') ~= expected then return 'membership in ' .. key .. ' changed' end
     else
@@ -78,30 +148,34 @@ local function check_facts()
   return nil
 end
 
--- Script-specific argument i (0 = dry-run flag).
+-- The current job's own argument i (from 1).
 local function arg(i)
-  return ARGV[2 + 4 * tonumber(ARGV[1]) + i]
+  return ARGV[AT + 1 + 4 * tonumber(ARGV[AT + 1]) + i]
 end
 
-local DRY = arg(0) == '1'
-local FINGERPRINT = arg(0) == 'f'
-local K = {--[[RQ_KEY_PREFIXES]]}
+local DRY = ARGV[1] == '1'
+local FINGERPRINT = ARGV[1] == 'f'
 local changed, changed_list = {}, {}
 
 local STRUCTURE = {ZADD = 'zset', ZREM = 'zset', SADD = 'set', SREM = 'set', LPUSH = 'list', RPUSH = 'list',
   LREM = 'list', LINSERT = 'list'}
+-- Writes after which the key surely exists with this type (the others may have removed it or changed its type).
+local CREATES = {ZADD = 'zset', SADD = 'set', LPUSH = 'list', RPUSH = 'list'}
 
 local function note(kind, key, member, cmd)
+  TYPES[key] = not DRY and CREATES[cmd] or nil
   local id = kind .. '|' .. key .. '|' .. (member or '')
   if not changed[id] then
     changed[id] = true
-    table.insert(changed_list, {kind, key, member or '', STRUCTURE[cmd] or ''})
+    local n = #changed_list
+    changed_list[n + 1], changed_list[n + 2], changed_list[n + 3], changed_list[n + 4] =
+      kind, key, member or '', STRUCTURE[cmd] or ''
   end
 end
 
 -- A write to a key that belongs to the job alone: own('HSET', 'rq:job:1', 'status', 'failed').
 local function own(cmd, key, ...)
-  note('own', key)
+  note('own', key, nil, cmd)
   if not DRY then return redis.call(cmd, key, ...) end
 end
 
@@ -119,13 +193,13 @@ local function own_maybe(would, cmd, key, ...)
     return 0
   end
   local n = redis.call(cmd, key, ...)
-  if n ~= 0 then note('own', key) end
+  if n ~= 0 then note('own', key, nil, cmd) end
   return n
 end
 
 -- A write to another job's keys (dependents released by a failure): reported, not part of this job's backup.
 local function other(cmd, key, ...)
-  note('other', key)
+  note('other', key, nil, cmd)
   if not DRY then return redis.call(cmd, key, ...) end
 end
 
@@ -143,19 +217,21 @@ end
 local function fingerprint()
   if not FINGERPRINT then return '' end
   local keys = {}
-  for _, c in ipairs(changed_list) do
-    if c[1] == 'own' then table.insert(keys, c[2]) end
+  for i = 1, #changed_list, 4 do
+    if changed_list[i] == 'own' then table.insert(keys, changed_list[i + 1]) end
   end
   return fingerprint_of(keys)
 end
 
 local function result(code, detail)
-  return {code, detail or '', fingerprint(), changed_list}
+  local r = {code, detail or '', fingerprint()}
+  for i = 1, #changed_list do r[3 + i] = changed_list[i] end
+  return r
 end
 
 -- Refuses to write into a key of the wrong type: a script that fails half-way is not rolled back.
 local function wrong_type(key, ...)
-  local t = redis.call('TYPE', key)['ok']
+  local t = type_of(key)
   if t == 'none' then return nil end
   for _, ok in ipairs({...}) do
     if t == ok then return nil end

@@ -97,7 +97,7 @@ if exc_info ~= '' then own('HSET', jk, 'exc_info', exc_info) end
 shared('ZADD', K.FAILED .. origin, job_id, ttl >= 0 and (now_seconds() + ttl) or ttl, job_id)
 if ttl > 0 then
   own('EXPIRE', jk, ttl)
-  own_maybe(function() return redis.call('EXISTS', dependents_key) == 1 end, 'EXPIRE', dependents_key, ttl)
+  if type_of(dependents_key) ~= 'none' then own('EXPIRE', dependents_key, ttl) end
   own_maybe(function() return redis.call('EXISTS', dependencies_key) == 1 end, 'EXPIRE', dependencies_key, ttl)
 end
 if exc_string ~= '' then
@@ -111,11 +111,11 @@ end
 
 -- Dependents enqueued with allow_failure=True run once all their dependencies have ended (spec §6.5).
 local enqueued = 0
-if release_dependents and redis.call('EXISTS', dependents_key) == 1 then
+if release_dependents and type_of(dependents_key) == 'set' then
   local deps, done = redis.call('SMEMBERS', dependents_key), {}
   for _, d in ipairs(deps) do
     local dh = K.JOB .. d
-    if redis.call('TYPE', dh)['ok'] == 'hash' then
+    if type_of(dh) == 'hash' then
       local st, allow, dorig, front, dttl = unpack(redis.call('HMGET', dh, 'status', 'allow_dependency_failures',
         'origin', 'enqueue_at_front', 'ttl'))
       if st and st ~= 'canceled' and allow == '1' and dorig and dorig ~= '' then

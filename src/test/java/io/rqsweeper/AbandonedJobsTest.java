@@ -315,6 +315,50 @@ class AbandonedJobsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
+    void jobsResolvedTogetherAreEachReCheckedOnTheirOwnFacts(RqInstall rq) throws Exception {
+        RqScenario scenario = new RqScenario(rq, redis);
+        Started job = scenario.abandonedJob(QUEUE, Map.of());
+        List<String> ids = new ArrayList<>();
+        ids.add(job.id());
+        rq.ctl(redis.url(), "clone_job", Map.of("id", job.id(), "queue", QUEUE, "member", job.member(), "count", 30))
+                .get("ids").forEach(n -> ids.add(n.asText()));
+        String suffix = job.member().substring(job.id().length());
+        SweepOptions o = options(false, Duration.ofMinutes(10), false);
+        try (RedisSession session = connector.open(RedisTarget.parse(redis.url()), Duration.ofSeconds(5))) {
+            RqReader reader = new RqReader(session);
+            List<Assessment> decided = new ArrayList<>();
+            for (StartedEntry e : reader.scanStarted(QUEUE, "0", 1000).entries()) {
+                decided.add(service.assess(reader, QUEUE, e, reader.now(), o, new HashMap<>()));
+            }
+            assertEquals(ids.size(), decided.size());
+            decided.forEach(a -> assertTrue(a.verdict().isStuck(), a.toString()));
+
+            // Between the decision and the change: one job is finished, another one's heartbeat moves.
+            String finished = ids.get(3);
+            String beating = ids.get(7);
+            redis.cli("HSET", "rq:job:" + finished, "status", "finished");
+            redis.cli("ZADD", "rq:wip:" + QUEUE, "XX", Long.toString(reader.now() + 600), beating + suffix);
+
+            Map<String, Outcome> outcomes = new HashMap<>();
+            service.resolve(session, decided, o).forEach(r -> outcomes.put(r.id(), r.outcome()));
+
+            for (String id : ids) {
+                Outcome expected = id.equals(finished) || id.equals(beating) ? Outcome.SKIPPED : Outcome.FAILED;
+                assertEquals(expected, outcomes.get(id), id + " in " + outcomes);
+            }
+            assertEquals("finished", redis.cli("HGET", "rq:job:" + finished, "status"));
+            JsonNode stillStarted = scenario.view(QUEUE, beating);
+            assertEquals("started", stillStarted.get("status").asText(), stillStarted.toString());
+            assertTrue(stillStarted.get("in_started").asBoolean(), stillStarted.toString());
+            assertEquals(Integer.toString(ids.size() - 2), redis.cli("ZCARD", "rq:failed:" + QUEUE));
+            JsonNode failed = scenario.view(QUEUE, ids.get(20));
+            assertEquals("failed", failed.get("status").asText(), failed.toString());
+            assertTrue(failed.get("in_failed").asBoolean(), failed.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
     void orphanedWorkHorseKeepsItsJobUntilItFinishes(RqInstall rq) throws Exception {
         RqScenario scenario = new RqScenario(rq, redis);
         Path marker = Files.createTempDirectory("rq").resolve("marker");

@@ -12,11 +12,13 @@ import java.util.HexFormat;
 public record LuaScript(String name, String source, String sha1) {
 
     /**
-     * Loads {@code lua/<name>.lua}, preceded by the fact checks and recorded writes of {@code lua/common.lua},
-     * whose key-prefix table is filled with {@code keyPrefixTable} (Lua table fields).
+     * Loads the job script {@code lua/<name>.lua}: its body becomes a function run once per job of a call by
+     * {@code lua/batch.lua}, after the fact checks and recorded writes of {@code lua/common.lua}, whose
+     * key-prefix table is filled with {@code keyPrefixTable} (Lua table fields).
      */
     public static LuaScript load(String name, String keyPrefixTable) {
-        String source = read("lua/common.lua").replace("--[[RQ_KEY_PREFIXES]]", keyPrefixTable) + read("lua/" + name + ".lua");
+        String source = read("lua/common.lua").replace("--[[RQ_KEY_PREFIXES]]", keyPrefixTable)
+                + "\nlocal function job(KEYS)\n" + read("lua/" + name + ".lua") + "\nend\n" + read("lua/batch.lua");
         return new LuaScript(name, source, sha1Hex(source));
     }
 

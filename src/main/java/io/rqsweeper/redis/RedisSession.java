@@ -49,24 +49,19 @@ public final class RedisSession implements AutoCloseable {
             if (!e.isNoScript()) {
                 throw e;
             }
-            send(Command.SCRIPT, "LOAD", script.source());
+            load(script);
             return evalSha(script, keys, args);
         }
     }
 
     private Response evalSha(LuaScript script, List<?> keys, List<?> args) {
-        return await(connection.send(evalShaRequest(script, keys, args)), target, timeout, "EVALSHA " + script.name());
-    }
-
-    /** An EVALSHA request, for {@link #sendAll}; the script must have been loaded ({@link #load}). */
-    public static Request evalShaRequest(LuaScript script, List<?> keys, List<?> args) {
         Request request = Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
         keys.forEach(k -> addArg(request, k));
         args.forEach(a -> addArg(request, a));
-        return request;
+        return await(connection.send(request), target, timeout, "EVALSHA " + script.name());
     }
 
-    /** Loads a script so that pipelined EVALSHA calls find it. */
+    /** Loads a script so that EVALSHA calls find it. */
     public void load(LuaScript script) {
         send(Command.SCRIPT, "LOAD", script.source());
     }
@@ -113,12 +108,11 @@ public final class RedisSession implements AutoCloseable {
         for (Request r : requests) {
             futures.add(connection.send(r));
         }
+        // Each reply must come within the timeout of the one before: a long pipeline is not a hung Redis.
         List<Object> replies = new java.util.ArrayList<>(requests.size());
-        long deadline = System.nanoTime() + timeout.toNanos() + requests.size() * 1_000_000L;
         for (Future<Response> f : futures) {
-            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000L));
             try {
-                replies.add(await(f, target, left, "a pipelined command"));
+                replies.add(await(f, target, timeout, "a pipelined command"));
             } catch (RedisCommandException e) {
                 replies.add(e);
             }
@@ -140,7 +134,7 @@ public final class RedisSession implements AutoCloseable {
         client.close();
     }
 
-    private static void addArg(Request request, Object arg) {
+    static void addArg(Request request, Object arg) {
         if (arg instanceof byte[] b) {
             request.arg(b);
         } else if (arg instanceof String s) {

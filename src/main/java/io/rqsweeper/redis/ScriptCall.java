@@ -1,14 +1,28 @@
 package io.rqsweeper.redis;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The arguments of a mutation script, in the layout {@code lua/common.lua} reads: the fact checks, the
- * mode, then the script's own arguments.
+ * One job's part of a mutation script call, in the layout {@code lua/common.lua} reads: its keys, its fact
+ * checks, then the script's own arguments. Calls of the same script and mode travel together, many jobs to
+ * one EVALSHA ({@link #runAll}); each job is still decided on its own facts inside Redis.
  */
 public final class ScriptCall {
+    /**
+     * Jobs per EVALSHA. A job costs Redis some tens of microseconds, so a call of this many stays well below
+     * the 20 ms that would delay other clients (workers' heartbeats) noticeably.
+     */
+    static final int JOBS_PER_CALL = 100;
+    /** Argument bytes per EVALSHA, so that jobs with large arguments (failure texts) make smaller calls. */
+    static final int BYTES_PER_CALL = 1 << 20;
+
     private final LuaScript script;
+    private final Mode mode;
     private final List<Object> keys = new ArrayList<>();
     private final List<Object> args = new ArrayList<>();
 
@@ -29,8 +43,8 @@ public final class ScriptCall {
 
     public ScriptCall(LuaScript script, FactChecks facts, Mode mode) {
         this.script = script;
+        this.mode = mode;
         args.addAll(facts.toArgs());
-        args.add(mode.flag);
     }
 
     public ScriptCall key(String key) {
@@ -44,38 +58,98 @@ public final class ScriptCall {
         return this;
     }
 
+    /** Runs this one call; a reply that is an error is thrown. */
     public ScriptResult run(RedisSession redis) {
-        return ScriptResult.of(redis.eval(script, keys, args));
-    }
-
-    /** The EVALSHA request, to pipeline with others ({@link RedisSession#sendAll}). */
-    public io.vertx.redis.client.Request request() {
-        return RedisSession.evalShaRequest(script, keys, args);
+        Object result = runAll(redis, List.of(this)).get(0);
+        if (result instanceof RuntimeException e) {
+            throw e;
+        }
+        return (ScriptResult) result;
     }
 
     /**
-     * Runs many calls pipelined; each is still its own atomic script. A call whose script Redis no longer
-     * knows (SCRIPT FLUSH meanwhile) is run again on its own. A reply that is an error becomes that error.
+     * Runs many calls: consecutive calls of one script and mode are sent as one EVALSHA per
+     * {@link #JOBS_PER_CALL} jobs, and those are pipelined. Each result is the job's {@link ScriptResult}, or
+     * the {@link RedisCommandException} its call was answered with. A call whose script Redis no longer knows
+     * (SCRIPT FLUSH meanwhile) is run again after loading it.
      */
     public static List<Object> runAll(RedisSession redis, List<ScriptCall> calls) {
-        List<io.vertx.redis.client.Request> requests = new ArrayList<>(calls.size());
-        calls.forEach(c -> requests.add(c.request()));
+        List<List<ScriptCall>> batches = batches(calls);
+        List<Request> requests = new ArrayList<>(batches.size());
+        batches.forEach(b -> requests.add(request(b)));
         List<Object> replies = redis.sendAll(requests);
-        List<Object> results = new ArrayList<>(replies.size());
-        for (int i = 0; i < replies.size(); i++) {
-            Object r = replies.get(i);
-            if (r instanceof RedisCommandException e && e.isNoScript()) {
+        List<Object> results = new ArrayList<>(calls.size());
+        for (int i = 0; i < batches.size(); i++) {
+            List<ScriptCall> batch = batches.get(i);
+            Object reply = replies.get(i);
+            if (reply instanceof RedisCommandException e && e.isNoScript()) {
                 try {
-                    results.add(calls.get(i).run(redis));
+                    redis.load(batch.get(0).script);
+                    reply = redis.sendAll(List.of(request(batch))).get(0);
                 } catch (RedisCommandException again) {
-                    results.add(again);
+                    reply = again;
                 }
-            } else if (r instanceof io.vertx.redis.client.Response response) {
-                results.add(ScriptResult.of(response));
-            } else {
-                results.add(r);
             }
+            addResults(results, batch, reply);
         }
         return results;
+    }
+
+    private static void addResults(List<Object> results, List<ScriptCall> batch, Object reply) {
+        if (reply instanceof Response response && response.size() == batch.size()) {
+            for (Response one : response) {
+                results.add(ScriptResult.of(one));
+            }
+            return;
+        }
+        RuntimeException error = reply instanceof RuntimeException e ? e
+                : new RedisCommandException("unexpected reply from script " + batch.get(0).script.name());
+        batch.forEach(c -> results.add(error));
+    }
+
+    private static List<List<ScriptCall>> batches(List<ScriptCall> calls) {
+        List<List<ScriptCall>> batches = new ArrayList<>();
+        List<ScriptCall> current = new ArrayList<>();
+        long bytes = 0;
+        for (ScriptCall c : calls) {
+            long size = c.approximateBytes();
+            if (!current.isEmpty() && (current.size() >= JOBS_PER_CALL || bytes + size > BYTES_PER_CALL
+                    || current.get(0).script != c.script || current.get(0).mode != c.mode)) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(c);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /** EVALSHA sha numkeys <every job's keys> mode J <per job: key count, argument count, arguments>. */
+    private static Request request(List<ScriptCall> batch) {
+        ScriptCall first = batch.get(0);
+        int keyCount = batch.stream().mapToInt(c -> c.keys.size()).sum();
+        Request request = Request.cmd(Command.EVALSHA).arg(first.script.sha1()).arg(keyCount);
+        batch.forEach(c -> c.keys.forEach(k -> RedisSession.addArg(request, k)));
+        request.arg(first.mode.flag).arg(batch.size());
+        for (ScriptCall c : batch) {
+            request.arg(c.keys.size()).arg(c.args.size());
+            c.args.forEach(a -> RedisSession.addArg(request, a));
+        }
+        return request;
+    }
+
+    private long approximateBytes() {
+        long n = 0;
+        for (Object o : keys) {
+            n += o instanceof byte[] b ? b.length : o.toString().length();
+        }
+        for (Object o : args) {
+            n += o instanceof byte[] b ? b.length : o.toString().length();
+        }
+        return n;
     }
 }

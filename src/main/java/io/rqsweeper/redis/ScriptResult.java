@@ -29,16 +29,18 @@ public record ScriptResult(String code, String detail, String fingerprint, List<
         }
     }
 
+    /** Reads one job's result: code, detail, fingerprint, then four entries per write (see lua/common.lua). */
     static ScriptResult of(Response reply) {
-        List<Change> changes = new ArrayList<>();
-        if (reply.size() > 3 && reply.get(3) != null) {
-            for (Response c : reply.get(3)) {
-                changes.add(new Change(c.get(0).toString(), c.get(1).toString(), c.get(2).toString(),
-                        c.size() > 3 ? c.get(3).toString() : ""));
-            }
+        List<Change> changes = new ArrayList<>((Math.max(reply.size() - 3, 0)) / 4);
+        for (int i = 3; i + 3 < reply.size(); i += 4) {
+            changes.add(new Change(text(reply.get(i)), text(reply.get(i + 1)), text(reply.get(i + 2)), text(reply.get(i + 3))));
         }
-        return new ScriptResult(reply.get(0).toString(), reply.size() > 1 ? reply.get(1).toString() : "",
-                reply.size() > 2 ? reply.get(2).toString() : "", List.copyOf(changes));
+        return new ScriptResult(text(reply.get(0)), reply.size() > 1 ? text(reply.get(1)) : "",
+                reply.size() > 2 ? text(reply.get(2)) : "", List.copyOf(changes));
+    }
+
+    private static String text(Response r) {
+        return r == null ? "" : r.toString();
     }
 
     /** The distinct keys written, in order. */

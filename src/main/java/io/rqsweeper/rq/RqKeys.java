@@ -154,6 +154,7 @@ public final class RqKeys {
         p.put("EXECUTIONS", executions(""));
         p.put("QUEUES", QUEUES);
         p.put("GROUP", group(""));
+        p.put("WORKER", WORKER_PREFIX);
         StringBuilder lua = new StringBuilder();
         p.forEach((name, prefix) -> lua.append(name).append(" = '").append(prefix).append("', "));
         return lua.toString();

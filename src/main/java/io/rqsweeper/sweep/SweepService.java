@@ -264,36 +264,52 @@ public class SweepService {
      * its facts changed meanwhile.
      */
     public JobReport resolve(RedisSession redis, Assessment a, SweepOptions options) {
-        Action action = actionFor(a, options);
-        Object result = applyAll(redis, List.of(a), List.of(action == null ? "remove" : action.code()),
-                List.of(mode -> call(a, action, options, mode)), options.dryRun(), null).get(0);
-        return toReport(a, action, result, options);
+        return resolve(redis, List.of(a), options).get(0);
     }
 
-    /** Resolves a page of stuck entries: one script each, pipelined, each reported to the run's sink. */
+    /**
+     * Resolves stuck entries, many to a script call; each is still re-checked on its own facts inside Redis, so
+     * one that changed meanwhile is reported {@code skipped} while the others are resolved.
+     */
+    public List<JobReport> resolve(RedisSession redis, List<Assessment> stuck, SweepOptions options) {
+        return apply(redis, stuck, options, null).stream().map(x -> toReport(x.assessment(), x.action(), x.result(), options)).toList();
+    }
+
+    /** Resolves a page of stuck entries, many to a script call, each reported to the run's sink. */
     private void resolveAll(Run run, List<Assessment> stuck) {
+        for (Applied x : apply(run.redis, stuck, run.options, run.backup)) {
+            JobReport report = toReport(x.assessment(), x.action(), x.result(), run.options);
+            run.report(report);
+            boolean deleted = report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE;
+            if (deleted && run.options.deleteDependents() && x.result() instanceof ScriptResult r && !r.detail().isBlank()) {
+                deleteDependents(run, List.of(r.detail().trim().split(" ")));
+            }
+        }
+    }
+
+    /** What was done to one stuck entry: the action (null: only its entry removed) and the script's result. */
+    private record Applied(Assessment assessment, Action action, Object result) {
+    }
+
+    private List<Applied> apply(RedisSession redis, List<Assessment> stuck, SweepOptions options, BackupFile backup) {
         if (stuck.isEmpty()) {
-            return;
+            return List.of();
         }
         List<Action> actions = new ArrayList<>(stuck.size());
         List<String> codes = new ArrayList<>(stuck.size());
         List<Function<ScriptCall.Mode, ScriptCall>> calls = new ArrayList<>(stuck.size());
         for (Assessment a : stuck) {
-            Action action = actionFor(a, run.options);
+            Action action = actionFor(a, options);
             actions.add(action);
             codes.add(action == null ? "remove" : action.code());
-            calls.add(mode -> call(a, action, run.options, mode));
+            calls.add(mode -> call(a, action, options, mode));
         }
-        List<Object> results = applyAll(run.redis, stuck, codes, calls, run.options.dryRun(), run.backup);
+        List<Object> results = applyAll(redis, stuck, codes, calls, options.dryRun(), backup);
+        List<Applied> applied = new ArrayList<>(stuck.size());
         for (int i = 0; i < stuck.size(); i++) {
-            Assessment a = stuck.get(i);
-            JobReport report = toReport(a, actions.get(i), results.get(i), run.options);
-            run.report(report);
-            boolean deleted = report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE;
-            if (deleted && run.options.deleteDependents() && results.get(i) instanceof ScriptResult r && !r.detail().isBlank()) {
-                deleteDependents(run, List.of(r.detail().trim().split(" ")));
-            }
+            applied.add(new Applied(stuck.get(i), actions.get(i), results.get(i)));
         }
+        return applied;
     }
 
     private static Action actionFor(Assessment a, SweepOptions options) {
