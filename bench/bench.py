@@ -16,6 +16,7 @@ import os
 import pickle
 import random
 import shutil
+import shlex
 import signal
 import socket
 import subprocess
@@ -458,7 +459,7 @@ def verify_deleted(r: Redis, ids, n, cfg) -> dict:
 # --------------------------------------------------------------------------------------------------- contenders
 
 def contender_argv(key: str, url: str, cfg) -> list[str]:
-    jar = [cfg.java, "-jar", cfg.jar_copy, "sweep", "--redis-url", url]
+    jar = cfg.launcher + ["sweep", "--redis-url", url]
     if key == "a":
         return jar + ["--action", "fail", "--output", "json"]
     if key == "d":
@@ -615,9 +616,12 @@ def tool_versions(cfg) -> dict:
             return f"unavailable: {e}"
     v = {"rq": rq.__version__, "redis-server": out(["redis-server", "--version"]),
          "python": sys.version.split()[0], "cpus": os.cpu_count()}
-    if cfg.jar_copy:
-        v["java"] = out([cfg.java, "-version"])
-        v["rq-sweeper"] = out([cfg.java, "-jar", cfg.jar_copy, "--version"])
+    if cfg.launcher:
+        if not cfg.binary:
+            v["java"] = out([cfg.java, "-version"])
+            v["java-options"] = cfg.java_opts
+        v["rq-sweeper"] = out(cfg.launcher + ["--version"])
+        v["rq-sweeper-launcher"] = "native binary" if cfg.binary else "jar"
     return v
 
 
@@ -631,6 +635,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--jar", default=env.get("BENCH_JAR", os.path.join(os.path.dirname(HERE), "target",
                                                                       "quarkus-app", "quarkus-run.jar")))
     p.add_argument("--java", default=env.get("BENCH_JAVA", "java"))
+    p.add_argument("--java-opts", default=env.get("BENCH_JAVA_OPTS", ""),
+                   help="JVM options for the jar, e.g. -XX:AOTCache=app.aot")
+    p.add_argument("--binary", default=env.get("BENCH_BINARY", ""),
+                   help="a native rq-sweeper executable to run instead of the jar")
     p.add_argument("--only", default=env.get("BENCH_ONLY", "a,b,c,d,e"),
                    help="contenders to run, e.g. a,e; 'none' runs only BENCH_N_LIST")
     p.add_argument("--n-list", default=env.get("BENCH_N_LIST", ""),
@@ -663,12 +671,18 @@ def main() -> int:
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     needs_jar = bool(JAR_CONTENDERS & set(cfg.only)) or bool(cfg.n_list)
     tmp = tempfile.mkdtemp(prefix="rq-sweeper-bench-")
-    cfg.jar_copy = None
+    cfg.launcher = None
     runs: list[dict] = []
     datasets = []
     started = dt.datetime.now(dt.timezone.utc)
     try:
-        if needs_jar:
+        if needs_jar and cfg.binary:
+            if not os.access(cfg.binary, os.X_OK):
+                log(f"native binary not found or not executable: {cfg.binary}")
+                return 2
+            os.makedirs(os.path.join(tmp, "app"))
+            cfg.launcher = [shutil.copy(cfg.binary, os.path.join(tmp, "app"))]
+        elif needs_jar:
             if not os.path.isfile(cfg.jar):
                 log(f"jar not found: {cfg.jar} (build it, or set BENCH_JAR)")
                 return 2
@@ -676,10 +690,11 @@ def main() -> int:
             jar_dir = os.path.dirname(os.path.abspath(cfg.jar))
             if os.path.isdir(os.path.join(jar_dir, "lib")) and os.path.isdir(os.path.join(jar_dir, "quarkus")):
                 shutil.copytree(jar_dir, os.path.join(tmp, "app"))
-                cfg.jar_copy = os.path.join(tmp, "app", os.path.basename(cfg.jar))
+                jar_copy = os.path.join(tmp, "app", os.path.basename(cfg.jar))
             else:
                 os.makedirs(os.path.join(tmp, "app"))
-                cfg.jar_copy = shutil.copy(cfg.jar, os.path.join(tmp, "app"))
+                jar_copy = shutil.copy(cfg.jar, os.path.join(tmp, "app"))
+            cfg.launcher = [cfg.java, *shlex.split(cfg.java_opts), "-jar", jar_copy]
         versions = tool_versions(cfg)
         log(f"versions: {versions}")
 
@@ -734,7 +749,8 @@ def main() -> int:
     path = os.path.join(cfg.results_dir, f"{stamp}.json")
     with open(path, "w") as f:
         json.dump({"started": started.isoformat(), "n": cfg.n, "q": cfg.q, "extra_keys": cfg.extra_keys,
-                   "only": cfg.only, "n_list": cfg.n_list, "jar": os.path.abspath(cfg.jar) if needs_jar else None,
+                   "only": cfg.only, "n_list": cfg.n_list, "jar": os.path.abspath(cfg.jar) if needs_jar and not cfg.binary else None,
+                   "binary": os.path.abspath(cfg.binary) if cfg.binary else None, "java_opts": cfg.java_opts,
                    "versions": versions,
                    "datasets": [{k: v for k, v in d.items() if k not in ("ids", "rdb")} for d in datasets],
                    "runs": runs, "ratios": rat}, f, indent=2)

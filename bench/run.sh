@@ -5,6 +5,8 @@
 #
 # Environment:
 #   BENCH_JAR=path          jar to run (default target/quarkus-app/quarkus-run.jar; build it first)
+#   BENCH_JAVA_OPTS="..."   JVM options for the jar (e.g. -XX:AOTCache=target/rq-sweeper.aot)
+#   BENCH_BINARY=path       run this native rq-sweeper executable instead of the jar
 #   BENCH_EXTRA_KEYS=M      also seed M unrelated keys (other:<n>)
 #   BENCH_ONLY=a,e          run only these contenders (a b c d e; 'none' with BENCH_N_LIST)
 #   BENCH_N_LIST="10000 100000"   also run contender (a) at each of these N (peak RSS against N)
@@ -19,7 +21,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
 case "${1:-}" in
-  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
 N=${1:-100000}

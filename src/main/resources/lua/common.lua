@@ -64,46 +64,67 @@ local function list_has(key, value)
   return false
 end
 
+-- The value a check compares, as text: '=' .. value or '-' for 'hget', '1' or '0' for the others; nil for an
+-- unknown kind.
+local function read_fact(kind, key, field)
+  if kind == 'hget' then
+    local v = redis.call('HGET', key, field)
+    return v and ('=' .. v) or '-'
+  elseif kind == 'hexists' then
+    return tostring(redis.call('HEXISTS', key, field))
+  elseif kind == 'exists' then
+    return tostring(redis.call('EXISTS', key))
+  elseif kind == 'sismember' then
+    return tostring(redis.call('SISMEMBER', key, field))
+  elseif kind == 'numsub' then
+    return redis.call('PUBSUB', 'NUMSUB', key)[2] > 0 and '1' or '0'
+  elseif kind == 'lhas' then
+    return list_has(key, field) and '1' or '0'
+  end
+  return nil
+end
+
+local function is_worker_key(key)
+  return string.find(key, K.WORKER, 1, true) == 1
+end
+
 -- Facts about a worker (its hash, its channel, the executions it claims) are read once per call: job scripts
 -- never write a worker's keys, and the jobs of a batch mostly share a few workers.
 local WORKER_FACTS = {}
-local function worker_fact(kind, key, field, read)
-  if key:sub(1, #K.WORKER) ~= K.WORKER then return read() end
-  local id = kind .. '|' .. key .. '|' .. field
-  local v = WORKER_FACTS[id]
+local function fact(kind, key, field)
+  if not is_worker_key(key) then return read_fact(kind, key, field) end
+  local of_key = WORKER_FACTS[key]
+  if not of_key then
+    of_key = {}
+    WORKER_FACTS[key] = of_key
+  end
+  local of_kind = of_key[kind]
+  if not of_kind then
+    of_kind = {}
+    of_key[kind] = of_kind
+  end
+  local v = of_kind[field]
   if v == nil then
-    v = read()
-    WORKER_FACTS[id] = v
+    v = read_fact(kind, key, field)
+    of_kind[field] = v
   end
   return v
 end
 
+local function what_changed(kind, key, field, expected)
+  if kind == 'hget' or kind == 'hexists' then return field .. ' of ' .. key .. ' changed' end
+  if kind == 'exists' then return key .. (expected == '1' and ' gone' or ' appeared') end
+  if kind == 'numsub' then return 'subscribers of ' .. key .. ' changed' end
+  return 'membership in ' .. key .. ' changed'
+end
+
 local function check_facts()
   local n = tonumber(ARGV[AT + 1])
-  -- Consecutive 'hget' checks of one hash are read with one HMGET.
-  local hash_values = {}
   local i = 0
   while i < n do
     local b = AT + 4 * i
-    local key = ARGV[b + 3]
-    local fields = {}
-    while i < n and ARGV[AT + 4 * i + 2] == 'hget' and ARGV[AT + 4 * i + 3] == key do
-      table.insert(fields, ARGV[AT + 4 * i + 4])
-      i = i + 1
-    end
-    if #fields > 1 then
-      local values = worker_fact('hmget', key, table.concat(fields, '|'), function()
-        return redis.call('HMGET', key, unpack(fields))
-      end)
-      hash_values[key] = {}
-      for j, f in ipairs(fields) do hash_values[key][f] = values[j] end
-    end
-    if #fields == 0 then i = i + 1 end
-  end
-
-  for i = 0, n - 1 do
-    local b = AT + 4 * i
     local kind, key, field, expected = ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+    i = i + 1
     if kind == 'zscore' then
       local s = redis.call('ZSCORE', key, field)
       if expected == '-' then
@@ -116,33 +137,24 @@ local function check_facts()
     elseif kind == 'lapsed' then
       local s = redis.call('ZSCORE', key, field)
       if not s or tonumber(s) >= now_seconds() - tonumber(expected) then return 'heartbeat not lapsed' end
-    elseif kind == 'hget' then
-      local v
-      if hash_values[key] then
-        v = hash_values[key][field]
-      else
-        v = worker_fact(kind, key, field, function() return redis.call('HGET', key, field) end)
+    elseif kind == 'hget' and i < n and ARGV[b + 6] == 'hget' and ARGV[b + 7] == key and not is_worker_key(key) then
+      -- Consecutive fields of one hash: one HMGET.
+      local first, fields = i - 1, {field}
+      while i < n and ARGV[AT + 4 * i + 2] == 'hget' and ARGV[AT + 4 * i + 3] == key do
+        fields[#fields + 1] = ARGV[AT + 4 * i + 4]
+        i = i + 1
       end
-      local actual = v and ('=' .. v) or '-'
-      if actual ~= expected then return field .. ' of ' .. key .. ' changed' end
-    elseif kind == 'hexists' then
-      local v = worker_fact(kind, key, field, function() return tostring(redis.call('HEXISTS', key, field)) end)
-      if v ~= expected then return field .. ' of ' .. key .. ' changed' end
-    elseif kind == 'exists' then
-      local v = worker_fact(kind, key, field, function() return tostring(redis.call('EXISTS', key)) end)
-      if v ~= expected then return key .. (expected == '1' and ' gone' or ' appeared') end
-    elseif kind == 'sismember' then
-      local v = worker_fact(kind, key, field, function() return tostring(redis.call('SISMEMBER', key, field)) end)
-      if v ~= expected then return 'membership in ' .. key .. ' changed' end
-    elseif kind == 'numsub' then
-      local v = worker_fact(kind, key, field, function()
-        return redis.call('PUBSUB', 'NUMSUB', key)[2] > 0 and '1' or '0'
-      end)
-      if v ~= expected then return 'subscribers of ' .. key .. ' changed' end
-    elseif kind == 'lhas' then
-      if ((list_has(key, field)) and '1' or '0') ~= expected then return 'membership in ' .. key .. ' changed' end
+      local values = redis.call('HMGET', key, unpack(fields))
+      for f = 1, #fields do
+        local v = values[f]
+        if (v and ('=' .. v) or '-') ~= ARGV[AT + 4 * (first + f - 1) + 5] then
+          return fields[f] .. ' of ' .. key .. ' changed'
+        end
+      end
     else
-      return 'unknown check ' .. tostring(kind)
+      local actual = fact(kind, key, field)
+      if actual == nil then return 'unknown check ' .. tostring(kind) end
+      if actual ~= expected then return what_changed(kind, key, field, expected) end
     end
   end
   return nil
@@ -164,12 +176,22 @@ local CREATES = {ZADD = 'zset', SADD = 'set', LPUSH = 'list', RPUSH = 'list'}
 
 local function note(kind, key, member, cmd)
   TYPES[key] = not DRY and CREATES[cmd] or nil
-  local id = kind .. '|' .. key .. '|' .. (member or '')
-  if not changed[id] then
-    changed[id] = true
+  member = member or ''
+  local of_kind = changed[kind]
+  if not of_kind then
+    of_kind = {}
+    changed[kind] = of_kind
+  end
+  local members = of_kind[key]
+  if not members then
+    members = {}
+    of_kind[key] = members
+  end
+  if not members[member] then
+    members[member] = true
     local n = #changed_list
     changed_list[n + 1], changed_list[n + 2], changed_list[n + 3], changed_list[n + 4] =
-      kind, key, member or '', STRUCTURE[cmd] or ''
+      kind, key, member, STRUCTURE[cmd] or ''
   end
 end
 
