@@ -45,8 +45,10 @@ CONTENDERS = {
     "c": "old script (1 round trip/cmd)",
     "d": "rq-sweeper sweep --action delete",
     "e": "rq-sweeper sweep, empty Redis",
+    "f": "same as (e), JDK 25 + AOT cache",
 }
-JAR_CONTENDERS = {"a", "d", "e"}
+JAR_CONTENDERS = {"a", "d", "e", "f"}
+DEFAULT_AOT_JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 SEED_CHUNK = 1000          # jobs per pipeline round trip while seeding
 VERIFY_CHUNK = 5000        # commands per pipeline round trip while verifying
 SLOWLOG_THRESHOLD_US = 20000
@@ -466,11 +468,26 @@ def contender_argv(key: str, url: str, cfg) -> list[str]:
         return jar + ["--action", "delete", "--delete-key", "job_progress:{id}", "--output", "json"]
     if key == "e":
         return jar + ["--output", "json"]
+    if key == "f":
+        return aot_launcher(cfg, "-XX:AOTCache=") + ["sweep", "--redis-url", url, "--output", "json"]
     if key == "b":
         return [sys.executable, os.path.join(HERE, "contenders", "rq_cleanup.py"), url]
     if key == "c":
         return [sys.executable, os.path.join(HERE, "contenders", "old_script.py"), url]
     raise KeyError(key)
+
+
+def aot_launcher(cfg, option: str) -> list[str]:
+    """The jar on JDK 25 with the AOT cache next to it: option -XX:AOTCacheOutput= trains it, -XX:AOTCache= uses it."""
+    jar = cfg.launcher[-1]
+    return [cfg.aot_java, option + os.path.join(os.path.dirname(jar), "rq-sweeper.aot"), "-jar", jar]
+
+
+def train_aot_cache(url: str, run_dir: str, cfg) -> None:
+    """A real one-shot run (the same command as (e)) records the cache; JDK 25 writes it when the run exits."""
+    argv = aot_launcher(cfg, "-XX:AOTCacheOutput=") + ["sweep", "--redis-url", url, "--output", "json"]
+    with open(os.path.join(run_dir, "training.log"), "w") as log_file:
+        subprocess.run(argv, stdout=log_file, stderr=subprocess.STDOUT, timeout=300, check=True)
 
 
 def run_contender(key: str, label: str, n: int, rdb: str | None, ids, tmp: str, cfg) -> dict:
@@ -481,6 +498,9 @@ def run_contender(key: str, label: str, n: int, rdb: str | None, ids, tmp: str, 
         admin.config_set("slowlog-log-slower-than", SLOWLOG_THRESHOLD_US)
         admin.config_set("slowlog-max-len", SLOWLOG_GET)
         admin.execute_command("SLOWLOG", "RESET")
+        if key == "f":
+            log("training the AOT cache on a one-shot run")
+            train_aot_cache(server.url, run_dir, cfg)
         probe = Probe(server.port)
         out_path, err_path = os.path.join(run_dir, "stdout"), os.path.join(run_dir, "stderr")
         log(f"running ({key}) {label} on {n} jobs")
@@ -520,14 +540,14 @@ def run_contender(key: str, label: str, n: int, rdb: str | None, ids, tmp: str, 
 
 
 def verify_run(key, r, ids, n, result, cfg) -> dict:
-    if key in ("a", "d", "e"):
+    if key in ("a", "d", "e", "f"):
         sj = result.get("sweeper")
         if sj is None:
             return {"ok": False, "problems": ["stdout is not one JSON object"]}
-        expect_clean = 0 if key == "e" else n
+        expect_clean = 0 if key in ("e", "f") else n
         counts_ok = (sj.get("redis") == "ok" and sj.get("checked") == expect_clean
                      and sj.get("cleaned") == expect_clean and sj.get("errors") == 0)
-        if key == "e":
+        if key in ("e", "f"):
             return {"ok": counts_ok, "json": sj}
         v = verify_failed(r, ids, n, cfg) if key == "a" else verify_deleted(r, ids, n, cfg)
         v["json_counts_ok"] = counts_ok
@@ -639,7 +659,9 @@ def parse_args() -> argparse.Namespace:
                    help="JVM options for the jar, e.g. -XX:AOTCache=app.aot")
     p.add_argument("--binary", default=env.get("BENCH_BINARY", ""),
                    help="a native rq-sweeper executable to run instead of the jar")
-    p.add_argument("--only", default=env.get("BENCH_ONLY", "a,b,c,d,e"),
+    p.add_argument("--aot-java", default=env.get("BENCH_AOT_JAVA", DEFAULT_AOT_JAVA),
+                   help="a JDK 25+ java for contender (f); (f) is left out when it does not exist")
+    p.add_argument("--only", default=env.get("BENCH_ONLY", "a,b,c,d,e,f"),
                    help="contenders to run, e.g. a,e; 'none' runs only BENCH_N_LIST")
     p.add_argument("--n-list", default=env.get("BENCH_N_LIST", ""),
                    help="space-separated job counts at which to run contender (a) as well")
@@ -658,7 +680,11 @@ def parse_args() -> argparse.Namespace:
     cfg.only = [] if only == "none" else [k for k in only.split(",") if k]
     unknown = [k for k in cfg.only if k not in CONTENDERS]
     if unknown:
-        p.error(f"unknown contender(s) {unknown}; choose from a,b,c,d,e")
+        p.error(f"unknown contender(s) {unknown}; choose from a,b,c,d,e,f")
+    if "f" in cfg.only and (cfg.binary or not os.access(cfg.aot_java, os.X_OK)):
+        if "BENCH_ONLY" in env:
+            p.error("contender (f) needs the jar and a JDK 25 java (BENCH_AOT_JAVA)")
+        cfg.only.remove("f")
     cfg.n_list = [int(x) for x in cfg.n_list.replace(",", " ").split()]
     if cfg.n < 1 or cfg.q < 1 or any(x < 1 for x in cfg.n_list):
         p.error("N, Q and BENCH_N_LIST entries must be positive")
@@ -698,15 +724,15 @@ def main() -> int:
         versions = tool_versions(cfg)
         log(f"versions: {versions}")
 
-        main_keys = [k for k in "abcde" if k in cfg.only]
-        seeded_keys = [k for k in main_keys if k != "e"]
+        main_keys = [k for k in "abcdef" if k in cfg.only]
+        seeded_keys = [k for k in main_keys if k not in ("e", "f")]
         main_ds = None
         if seeded_keys:
             main_ds = build_dataset(cfg.n, cfg.q, tmp, cfg)
             datasets.append(main_ds)
         for key in main_keys:
-            if key == "e":
-                runs.append(run_contender("e", CONTENDERS["e"], 0, None, [], tmp, cfg))
+            if key in ("e", "f"):
+                runs.append(run_contender(key, CONTENDERS[key], 0, None, [], tmp, cfg))
             else:
                 runs.append(run_contender(key, CONTENDERS[key], cfg.n, main_ds["rdb"], main_ds["ids"], tmp, cfg))
         for n in cfg.n_list:

@@ -8,7 +8,8 @@
 #   BENCH_JAVA_OPTS="..."   JVM options for the jar (e.g. -XX:AOTCache=target/rq-sweeper.aot)
 #   BENCH_BINARY=path       run this native rq-sweeper executable instead of the jar
 #   BENCH_EXTRA_KEYS=M      also seed M unrelated keys (other:<n>)
-#   BENCH_ONLY=a,e          run only these contenders (a b c d e; 'none' with BENCH_N_LIST)
+#   BENCH_ONLY=a,e          run only these contenders (a b c d e f; 'none' with BENCH_N_LIST)
+#   BENCH_AOT_JAVA=path     JDK 25 java for (f), the jar with an AOT cache trained on a one-shot run
 #   BENCH_N_LIST="10000 100000"   also run contender (a) at each of these N (peak RSS against N)
 #   BENCH_TIMEOUT=600       seconds before a contender is killed and reported as TIMEOUT
 #   BENCH_PYTHON=path       python with RQ 2.12 (default .venvs/rq-2.12.0/bin/python)
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
 case "${1:-}" in
-  -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
 N=${1:-100000}

@@ -81,25 +81,37 @@ public final class RqReader {
      */
     public List<EntryFacts> read(String queue, List<StartedEntry> entries) {
         String wip = RqKeys.startedRegistry(queue);
-        List<Request> first = new ArrayList<>(entries.size() * 3);
+        List<Request> first = new ArrayList<>(entries.size() * 2);
         for (StartedEntry e : entries) {
             first.add(RedisSession.request(Command.ZSCORE, wip, e.member()));
             List<Object> hmget = new ArrayList<>();
             hmget.add(RqKeys.job(e.jobId()));
             hmget.addAll(JobFields.NAMES);
             first.add(RedisSession.request(Command.HMGET, hmget.toArray()));
-            first.add(RedisSession.request(Command.EXISTS, RqKeys.job(e.jobId())));
         }
         List<Object> r1 = redis.readAll(first);
+        // Only a hash without any of the fields needs asking whether it exists at all (rare: dangling entries).
+        List<Integer> unsure = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (r1.get(2 * i + 1) instanceof Response r && !anyValue(r)) {
+                unsure.add(i);
+            }
+        }
+        List<Object> existsReplies = redis.readAll(unsure.stream()
+                .map(i -> RedisSession.request(Command.EXISTS, RqKeys.job(entries.get(i).jobId()))).toList());
+        Object[] existsReply = new Object[entries.size()];
+        for (int u = 0; u < unsure.size(); u++) {
+            existsReply[unsure.get(u)] = existsReplies.get(u);
+        }
         List<StartedEntry> resolved = new ArrayList<>(entries.size());
         List<JobFields> jobs = new ArrayList<>(entries.size());
         List<String> errors = new ArrayList<>(entries.size());
         List<Boolean> present = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             StartedEntry e = entries.get(i);
-            present.add(r1.get(3 * i) instanceof Response);
-            Object fields = r1.get(3 * i + 1);
-            boolean exists = r1.get(3 * i + 2) instanceof Response x && x.toLong() > 0;
+            present.add(r1.get(2 * i) instanceof Response);
+            Object fields = r1.get(2 * i + 1);
+            boolean exists = existsReply[i] == null || existsReply[i] instanceof Response x && x.toLong() > 0;
             JobFields job = null;
             String error = null;
             if (fields instanceof RedisCommandException ex) {
@@ -158,6 +170,15 @@ public final class RqReader {
             out.add(new EntryFacts(resolved.get(i), present.get(i), job, errors.get(i), facts));
         }
         return out;
+    }
+
+    private static boolean anyValue(Response reply) {
+        for (Response v : reply) {
+            if (v != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JobFields fields(Response reply) {
