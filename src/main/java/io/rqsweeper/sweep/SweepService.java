@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -69,6 +70,7 @@ public class SweepService {
     private final class Run {
         final RedisSession redis;
         final RqReader rq;
+        final PageReader pages;
         final SweepOptions options;
         final BackupFile backup;
         final SweepListener sink;
@@ -82,9 +84,10 @@ public class SweepService {
         int cleaned;
         int errors;
 
-        Run(RedisSession redis, SweepOptions options, BackupFile backup, SweepListener sink) {
+        Run(RedisSession redis, PageReader pages, SweepOptions options, BackupFile backup, SweepListener sink) {
             this.redis = redis;
             this.rq = new RqReader(redis);
+            this.pages = pages;
             this.options = options;
             this.backup = backup;
             this.sink = sink;
@@ -125,8 +128,10 @@ public class SweepService {
         int checked = 0;
         int pruned = 0;
         Run run = null;
-        try (RedisSession redis = connector.open(target, timeout); BackupFile b = backup) {
-            run = new Run(redis, options, b, sink);
+        try (RedisSession redis = connector.open(target, timeout);
+             PageReader pages = new PageReader(connector.open(target, timeout));
+             BackupFile b = backup) {
+            run = new Run(redis, pages, options, b, sink);
             for (LuaScript script : List.of(failJob, requeueJob, deleteJob, removeEntry)) {
                 redis.load(script);
             }
@@ -160,21 +165,23 @@ public class SweepService {
         int checked = 0;
         // ZSCAN may return an entry twice; entries left in place (healthy, kept) are remembered to count once.
         Set<String> seen = new HashSet<>();
-        String cursor = "0";
-        do {
-            RqReader.Page page;
+        // The page read ahead may have been read before this page's scripts removed an entry it repeats.
+        Set<String> resolvedBefore = Set.of();
+        Future<PageReader.Read> ahead = run.pages.start(queue, "0", PAGE_SIZE);
+        while (ahead != null) {
+            PageReader.Read read;
             try {
-                page = run.rq.scanStarted(queue, cursor, PAGE_SIZE);
+                read = PageReader.await(ahead);
             } catch (RedisCommandException e) {
                 run.report(JobReport.error(null, queue, null, RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage()));
                 return checked;
             }
-            cursor = page.cursor();
-            long now = run.rq.now();
+            String cursor = read.page().cursor();
+            ahead = "0".equals(cursor) ? null : run.pages.start(queue, cursor, PAGE_SIZE);
             List<Assessment> stuck = new ArrayList<>();
-            for (RqReader.EntryFacts f : run.rq.read(queue, page.entries())) {
+            for (RqReader.EntryFacts f : read.facts()) {
                 StartedEntry entry = f.entry();
-                if (!f.present() || seen.contains(entry.member())
+                if (!f.present() || seen.contains(entry.member()) || resolvedBefore.contains(entry.member())
                         || run.deleted.contains(entry.jobId())) {
                     continue;
                 }
@@ -184,7 +191,7 @@ public class SweepService {
                     run.report(JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + f.jobError() + "; left alone"));
                     continue;
                 }
-                Assessment a = assess(run.rq, queue, f, now, run.options, run.fleetVersions);
+                Assessment a = assess(run.rq, queue, f, read.now(), run.options, run.fleetVersions);
                 if ("assumed".equals(a.generationSource())) {
                     run.warnings.add("RQ version could not be told from Redis for some 2.x jobs; assumed "
                             + a.generation().label() + " (set --rq-version to choose)");
@@ -199,12 +206,13 @@ public class SweepService {
                 }
             }
             resolveAll(run, stuck);
-            run.checked += page.entries().size();
+            resolvedBefore = stuck.stream().map(a -> a.entry().member()).collect(Collectors.toSet());
+            run.checked += read.page().entries().size();
             run.sink.progress(run.checked, run.total);
             if (lock != null) {
                 lock.renewIfDue();
             }
-        } while (!"0".equals(cursor));
+        }
         sweepIntermediateList(run, queue, run.rq.now());
         return checked;
     }
