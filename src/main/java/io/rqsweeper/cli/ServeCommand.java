@@ -21,13 +21,14 @@ import java.util.concurrent.Callable;
                         + "resumes when Redis is back. SIGTERM ends it within seconds, after the scripts already sent."},
         footer = {"", "Examples:",
                 "  rq-sweeper serve --redis-url redis://redis:6379/0",
-                "  RQ_SWEEPER_SCHEDULE_EVERY=30s RQ_SWEEPER_SWEEP_ACTION=requeue QUARKUS_HTTP_PORT=9090 rq-sweeper serve",
-                "  RQ_SWEEPER_SWEEP_DRY_RUN=true QUARKUS_LOG_CONSOLE_JSON_ENABLED=true rq-sweeper serve",
+                "  RQ_SWEEPER_SCHEDULE_EVERY=30s QUARKUS_HTTP_PORT=9090 rq-sweeper serve",
+                "  RQ_SWEEPER_SWEEP_DRY_RUN=true RQ_SWEEPER_SWEEP_QUEUES=a,b rq-sweeper serve",
+                "  QUARKUS_LOG_CONSOLE_JSON_ENABLED=true rq-sweeper serve     # JSON log lines",
                 "",
                 "Exit codes:",
-                "  0  stopped by a signal (SIGTERM, SIGINT)",
-                "  1  could not start (e.g. the HTTP port is taken)",
-                "  2  usage error (bad option, setting or URL)"})
+                "  143  stopped by SIGTERM (130: SIGINT); the running sweep stopped cleanly",
+                "  1    could not start (e.g. the HTTP port is taken)",
+                "  2    usage error (bad option, setting or URL)"})
 public class ServeCommand implements Callable<Integer> {
 
     @Spec
