@@ -11,8 +11,16 @@ import java.util.Map;
 public enum ProcessShape {
     ONE_SHOT, SERVER;
 
-    /** The shape for these arguments: the first argument that is not an option names the command. */
+    /**
+     * The shape for these arguments: the first argument that is not an option names the command. Asking for
+     * help or the version is one-shot even for {@code serve}: it prints and exits, and must not need the port.
+     */
     public static ProcessShape of(String... args) {
+        for (String arg : args) {
+            if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
+                return ONE_SHOT;
+            }
+        }
         for (String arg : args) {
             if (arg.startsWith("-")) {
                 continue;

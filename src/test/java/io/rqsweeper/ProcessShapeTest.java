@@ -16,6 +16,13 @@ class ProcessShapeTest {
     }
 
     @Test
+    void askingServeForHelpBindsNoPort() {
+        assertEquals(ProcessShape.ONE_SHOT, ProcessShape.of("serve", "--help"));
+        assertEquals(ProcessShape.ONE_SHOT, ProcessShape.of("serve", "-V"));
+        assertEquals(ProcessShape.SERVER, ProcessShape.of("serve", "--redis-url", "redis://redis:6379/0"));
+    }
+
+    @Test
     void onlyServeIsAServer() {
         assertEquals(ProcessShape.SERVER, ProcessShape.of("serve"));
         assertEquals(ProcessShape.SERVER, ProcessShape.of("--verbose", "serve"));

@@ -48,6 +48,25 @@ public final class Durations {
                 + (bareUnit == ChronoUnit.MINUTES ? ", or a bare number of minutes" : ""));
     }
 
+    /** The shortest form {@link #parse} reads back: {@code 90s}, {@code 10m}, {@code 2h}, {@code 1d}, {@code 500ms}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s != 0 && s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+
     /** {@code 0:15:23} as the old script printed ages. */
     public static String clock(long seconds) {
         return String.format("%d:%02d:%02d", seconds / 3600, (seconds % 3600) / 60, seconds % 60);

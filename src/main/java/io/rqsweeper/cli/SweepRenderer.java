@@ -79,6 +79,16 @@ public final class SweepRenderer implements SweepListener {
     }
 
     @Override
+    public void queueSkipped(String queue, String holder) {
+        if (format == SweepCommand.OutputFormat.TEXT) {
+            clearProgress();
+            out.printf("Skipping queue %s: another sweeper is sweeping it%s%n", queue,
+                    holder.isEmpty() ? "" : " (" + holder + ")");
+            out.flush();
+        }
+    }
+
+    @Override
     public void progress(long checked, long total) {
         if (!showProgress || total < 2_000) {
             return;
@@ -220,6 +230,7 @@ public final class SweepRenderer implements SweepListener {
                 g.writeStringField("error", report.stoppedBy() != null ? report.stoppedBy() : report.redisProblem());
             }
             stringArray(g, "warnings", report.warnings());
+            stringArray(g, "skippedQueues", report.skippedQueues());
             g.writeEndObject();
             g.flush();
             out.println();

@@ -3,7 +3,7 @@ package io.rqsweeper.rq;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every Redis key name RQ uses that rq-sweeper reads or writes, built in this one place.
+ * Every Redis key name RQ uses that rq-sweeper reads or writes, and rq-sweeper's own lock, built in this one place.
  * RQ concatenates the fixed prefix {@code rq:} with names and ids; it uses no hash tags, so neither do we.
  */
 public final class RqKeys {
@@ -116,6 +116,15 @@ public final class RqKeys {
     /** RQ's own maintenance lock for a queue. */
     public static String maintenanceLock(String queue) {
         return "rq:clean_registries:" + queue;
+    }
+
+    /**
+     * {@code rq:sweeper-lock:<queue>}: rq-sweeper's own lock, held by the one sweeper working on a queue. Not an
+     * RQ key (RQ uses no such name); inside RQ's {@code rq:} namespace so that a Redis ACL granting the
+     * sweeper {@code ~rq:*} covers it.
+     */
+    public static String sweeperLock(String queue) {
+        return "rq:sweeper-lock:" + queue;
     }
 
     /** {@code rq:group:<name>} (RQ 2.x). */

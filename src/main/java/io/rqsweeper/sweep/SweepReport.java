@@ -18,16 +18,28 @@ import java.util.List;
  * @param warnings       notes for the operator (assumed RQ version, …)
  * @param workerRegistrationsRemoved worker keys removed from {@code rq:workers}/{@code rq:workers:<queue>}
  *                       because their worker hash is gone (or, in a dry run, that would be)
- * @param stoppedBy      why the sweep stopped before its end (a backup that cannot be written), or null
+ * @param stoppedBy      why the sweep stopped before its end (a backup that cannot be written, a stop
+ *                       request), or null
+ * @param skippedQueues  queues (among {@code queues}) left alone because another sweeper held their lock; not
+ *                       errors
  */
 public record SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
                           int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
-                          List<String> warnings, int workerRegistrationsRemoved, String stoppedBy) {
+                          List<String> warnings, int workerRegistrationsRemoved, String stoppedBy,
+                          List<String> skippedQueues) {
+
+    /** A report in which no queue was skipped. */
+    public SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
+                       int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
+                       List<String> warnings, int workerRegistrationsRemoved, String stoppedBy) {
+        this(redisAvailable, redisProblem, options, queues, checked, stuck, cleaned, errors, jobs, warnings,
+                workerRegistrationsRemoved, stoppedBy, List.of());
+    }
 
     /** The same report with the job list a collecting caller gathered. */
     public SweepReport withJobs(List<JobReport> all) {
         return new SweepReport(redisAvailable, redisProblem, options, queues, checked, stuck, cleaned, errors, List.copyOf(all),
-                warnings, workerRegistrationsRemoved, stoppedBy);
+                warnings, workerRegistrationsRemoved, stoppedBy, skippedQueues);
     }
 
     /** A sweep that could not start. */

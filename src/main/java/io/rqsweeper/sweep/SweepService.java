@@ -80,6 +80,10 @@ public class SweepService {
         final Map<String, List<String>> fleetVersions = new HashMap<>();
         /** Dependents deleted so far, so a job reached twice is handled once (only these: memory stays flat). */
         final Set<String> deleted = new HashSet<>();
+        /** Queues another sweeper held the lock of. */
+        final List<String> skippedQueues = new ArrayList<>();
+        /** Set when the sink asked the sweep to stop. */
+        String stopped;
         int stuck;
         int cleaned;
         int errors;
@@ -139,15 +143,20 @@ public class SweepService {
             queues.removeAll(options.excludedQueues());
             queueCount = queues.size();
             for (String queue : queues) {
-                run.total += run.rq.startedCount(queue);
+                long entries = run.rq.startedCount(queue);
+                run.total += entries;
+                sink.queue(queue, entries);
             }
             sink.started(queueCount, run.total);
             for (String queue : queues) {
-                try (MaintenanceLock lock = options.dryRun() ? null : MaintenanceLock.acquire(redis, queue)) {
-                    checked += sweepQueue(run, queue, lock);
+                if (stopRequested(run)) {
+                    break;
                 }
+                checked += sweepQueueLocked(run, queue);
             }
-            pruned = pruneWorkerRegistrations(run, queues);
+            if (run.stopped == null) {
+                pruned = pruneWorkerRegistrations(run, queues);
+            }
         } catch (RedisUnavailableException e) {
             return report(false, e.getMessage(), null, options, queueCount, checked, run, pruned);
         } catch (RedisCommandException e) {
@@ -158,10 +167,44 @@ public class SweepService {
         } catch (IOException e) {
             return report(true, null, "cannot close the backup file: " + e.getMessage(), options, queueCount, checked, run, pruned);
         }
-        return report(true, null, null, options, queueCount, checked, run, pruned);
+        return report(true, null, run.stopped, options, queueCount, checked, run, pruned);
     }
 
-    private int sweepQueue(Run run, String queue, MaintenanceLock lock) {
+    /** Whether the sink asked the sweep to stop; remembers it for the report. */
+    private static boolean stopRequested(Run run) {
+        if (run.stopped == null && run.sink.stopRequested()) {
+            run.stopped = "stopped on request";
+        }
+        return run.stopped != null;
+    }
+
+    /**
+     * Sweeps one queue under rq-sweeper's own lock, or reports it skipped when another sweeper holds that lock.
+     * A dry run changes nothing and takes no lock. A Redis user that may not take the lock sweeps without it (a
+     * warning says so): the scripts' fact checks still keep two sweepers from handling a job twice.
+     */
+    private int sweepQueueLocked(Run run, String queue) {
+        if (run.options.dryRun()) {
+            return sweepQueue(run, queue, null, null);
+        }
+        SweeperLock own;
+        try {
+            own = SweeperLock.acquire(run.redis, queue);
+        } catch (RedisCommandException e) {
+            run.warnings.add("cannot take rq-sweeper's queue lock (" + e.getMessage() + "); swept without it");
+            own = null;
+        }
+        if (own != null && !own.held()) {
+            run.skippedQueues.add(queue);
+            run.sink.queueSkipped(queue, own.holder());
+            return 0;
+        }
+        try (SweeperLock mine = own; MaintenanceLock lock = MaintenanceLock.acquire(run.redis, queue)) {
+            return sweepQueue(run, queue, lock, mine);
+        }
+    }
+
+    private int sweepQueue(Run run, String queue, MaintenanceLock lock, SweeperLock own) {
         int checked = 0;
         // ZSCAN may return an entry twice; entries left in place (healthy, kept) are remembered to count once.
         Set<String> seen = new HashSet<>();
@@ -211,6 +254,14 @@ public class SweepService {
             run.sink.progress(run.checked, run.total);
             if (lock != null) {
                 lock.renewIfDue();
+            }
+            if (own != null && !own.renewIfDue()) {
+                run.warnings.add("the lock of queue " + queue + " expired during the sweep; the rest of the queue was left "
+                        + "to whoever holds it now");
+                return checked;
+            }
+            if (stopRequested(run)) {
+                return checked;
             }
         }
         sweepIntermediateList(run, queue, run.rq.now());
@@ -525,6 +576,9 @@ public class SweepService {
         }
         boolean liveWorker = run.rq.hasLiveWorker(queue);
         for (String id : ids) {
+            if (stopRequested(run)) {
+                return;
+            }
             try {
                 JobFields job = run.rq.jobFields(id);
                 if (job == null || !"queued".equals(job.text("status"))) {
@@ -656,7 +710,8 @@ public class SweepService {
             errors++;
         }
         return new SweepReport(available, problem, options, queues, checked, run == null ? 0 : run.stuck,
-                run == null ? 0 : run.cleaned, errors, List.of(), warnings, pruned, stoppedBy);
+                run == null ? 0 : run.cleaned, errors, List.of(), warnings, pruned, stoppedBy,
+                run == null ? List.of() : List.copyOf(run.skippedQueues));
     }
 
     static String why(Verdict v) {

@@ -26,6 +26,14 @@ class DurationsTest {
     }
 
     @Test
+    void durationsPrintInTheShortestFormTheyAreReadBackFrom() {
+        for (String text : java.util.List.of("90s", "10m", "2h", "1d", "500ms", "0s", "61s")) {
+            assertEquals(text, Durations.text(Durations.parse(text, ChronoUnit.SECONDS)));
+        }
+        assertEquals("1m", Durations.text(Duration.ofSeconds(60)));
+    }
+
+    @Test
     void agesPrintAsTheOldScriptPrintedThem() {
         assertEquals("0:15:23", Durations.clock(923));
     }

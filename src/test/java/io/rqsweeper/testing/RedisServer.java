@@ -97,6 +97,12 @@ public final class RedisServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** Starts it again on the same port, empty (it keeps no data), as Redis coming back after an outage. */
+    public void restart() {
+        stop();
+        launch();
+    }
+
     public void stop() {
         if (process != null) {
             Processes.kill9(process.pid());

@@ -1,0 +1,109 @@
+package io.rqsweeper.serve;
+
+import io.rqsweeper.cli.Durations;
+import io.rqsweeper.cli.SweeperConfig;
+import io.rqsweeper.rq.RqGeneration;
+import io.rqsweeper.sweep.SweepOptions;
+import io.rqsweeper.sweep.SweepPolicy;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code serve} does on each tick: the interval and the sweep options, read from {@code rq-sweeper.*}
+ * and checked as the {@code sweep} command checks its flags, with messages that name the setting.
+ *
+ * @param every   the interval between sweeps
+ * @param options the options of every sweep
+ */
+public record ServeSettings(Duration every, SweepOptions options) {
+    /** The scheduler looks at its triggers once a second; a shorter interval would not be honoured. */
+    static final Duration SHORTEST_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Reads and checks the settings.
+     *
+     * @throws IllegalArgumentException naming the setting and its environment variable, for a usage error
+     */
+    public static ServeSettings from(SweeperConfig config) {
+        SweeperConfig.Sweep s = config.sweep();
+        Duration every = duration("rq-sweeper.schedule.every", config.schedule().every(), ChronoUnit.SECONDS);
+        if (every.compareTo(SHORTEST_INTERVAL) < 0) {
+            throw new IllegalArgumentException(name("rq-sweeper.schedule.every") + " is " + config.schedule().every()
+                    + ": the shortest interval is 1s");
+        }
+        Duration maxAge = duration("rq-sweeper.sweep.max-age", s.maxAge(), ChronoUnit.MINUTES);
+        SweepOptions.Action action = s.action().filter(a -> !a.isBlank()).map(ServeSettings::action).orElse(null);
+        List<String> deleteKeys = list(s.deleteKeys().orElse(List.of()));
+        if ((!deleteKeys.isEmpty() || s.deleteDependents()) && action != SweepOptions.Action.DELETE) {
+            throw new IllegalArgumentException(name("rq-sweeper.sweep.delete-keys") + " and "
+                    + name("rq-sweeper.sweep.delete-dependents") + " only apply with rq-sweeper.sweep.action=delete");
+        }
+        for (String pattern : deleteKeys) {
+            if (!pattern.contains("{id}")) {
+                throw new IllegalArgumentException(name("rq-sweeper.sweep.delete-keys") + ": '" + pattern
+                        + "' has no {id}: it would delete the same key for every job");
+            }
+        }
+        String rqVersion = s.rqVersion().filter(v -> !v.isBlank()).orElse(null);
+        if (rqVersion != null && RqGeneration.ofVersion(rqVersion) == null) {
+            throw new IllegalArgumentException(name("rq-sweeper.sweep.rq-version") + " '" + rqVersion
+                    + "' is not an RQ version such as 1.16 or 2.12");
+        }
+        SweepPolicy policy = new SweepPolicy(maxAge, s.margin(), s.force());
+        SweepOptions options = new SweepOptions(list(s.queues().orElse(List.of())), list(s.excludeQueues().orElse(List.of())),
+                policy, action, s.dryRun(), rqVersion, deleteKeys, s.deleteDependents(), s.backup().orElse(null));
+        return new ServeSettings(every, options);
+    }
+
+    /** One line for the start-up log: what every sweep will do. */
+    public String describe() {
+        SweepOptions o = options;
+        return "every " + Durations.text(every) + ": " + (o.dryRun() ? "dry run, " : "")
+                + (o.action() == null ? "fail abandoned jobs (requeue those never started)" : o.action().code() + " abandoned jobs")
+                + (o.policy().force() ? ", FORCED (live workers' jobs too)" : "")
+                + ", " + (o.queues().isEmpty() ? "every queue in rq:queues" : "queues " + String.join(",", o.queues()))
+                + (o.excludedQueues().isEmpty() ? "" : " except " + String.join(",", o.excludedQueues()))
+                + ", max age " + Durations.text(o.policy().maxAge()) + ", margin " + Durations.text(o.policy().margin())
+                + (o.backup() == null ? "" : ", backup to " + o.backup());
+    }
+
+    private static Duration duration(String property, String value, ChronoUnit bareUnit) {
+        try {
+            return Durations.parse(value, bareUnit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name(property) + ": " + e.getMessage());
+        }
+    }
+
+    private static SweepOptions.Action action(String value) {
+        for (SweepOptions.Action a : SweepOptions.Action.values()) {
+            if (a.code().equalsIgnoreCase(value.trim())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(name("rq-sweeper.sweep.action") + ": unknown action '" + value
+                + "' (expected one of: " + Arrays.stream(SweepOptions.Action.values()).map(SweepOptions.Action::code)
+                .collect(Collectors.joining(", ")) + ")");
+    }
+
+    /** Trimmed, without empty items (a trailing comma in an environment variable). */
+    private static List<String> list(List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                out.add(v.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A setting as the operator may have written it: property and environment variable. */
+    static String name(String property) {
+        return property + " (" + property.toUpperCase().replace('.', '_').replace('-', '_') + ")";
+    }
+}
