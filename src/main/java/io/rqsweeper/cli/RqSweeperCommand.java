@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "rq-sweeper", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Finds RQ jobs left 'started' by dead workers and resolves them, never touching a job a live worker runs.",
-        subcommands = {SweepCommand.class, RestoreCommand.class, StatusCommand.class},
+        subcommands = {SweepCommand.class, RestoreCommand.class, StatusCommand.class, InspectCommand.class, WorkersCommand.class},
         footer = {"", ExitCodes.HELP})
 public class RqSweeperCommand {
 }

@@ -1,5 +1,6 @@
 package io.rqsweeper.cli;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.rqsweeper.diagnose.Elapsed;
 import io.rqsweeper.diagnose.StatusOptions;
 import io.rqsweeper.diagnose.StatusReport;
@@ -74,7 +75,7 @@ public class StatusCommand implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
         StatusOptions options = new StatusOptions(List.copyOf(queues), rule.policy(spec.commandLine(), config));
         Duration every = null;
@@ -95,7 +96,7 @@ public class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (every != null) {
-            watch(redis, options, every, out, err);
+            return watch(redis, options, every, out, err);
         }
         StatusReport report = service.status(redis.target(), redis.timeout(), options);
         warn(report, err);
@@ -117,8 +118,8 @@ public class StatusCommand implements Callable<Integer> {
      * otherwise (a pipe, a log) they follow one another: text snapshots each under a heading line, JSON one
      * document per line. A warning is printed when it differs from the last one, not every round.
      */
-    private void watch(ConnectionOptions.Connection redis, StatusOptions options, Duration every, PrintWriter out,
-                       PrintWriter err) throws InterruptedException {
+    private int watch(ConnectionOptions.Connection redis, StatusOptions options, Duration every, PrintWriter out,
+                      PrintWriter err) {
         boolean redraw = Terminal.isTerminal(1);
         String lastWarnings = "";
         while (true) {
@@ -145,8 +146,30 @@ public class StatusCommand implements Callable<Integer> {
                 out.println();
             }
             out.flush();
-            Thread.sleep(every.toMillis());
+            if (!pause(every)) {
+                return ExitCodes.OK;
+            }
         }
+    }
+
+    /**
+     * Waits, or returns false as soon as the process is being stopped (Ctrl-C, SIGTERM): Quarkus's shutdown hook
+     * waits for this command to return rather than interrupting it.
+     */
+    private static boolean pause(Duration every) {
+        long end = System.nanoTime() + every.toNanos();
+        while (System.nanoTime() < end) {
+            if (ApplicationLifecycleManager.isVmShuttingDown()) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !ApplicationLifecycleManager.isVmShuttingDown();
     }
 
     private void print(StatusReport report, PrintWriter out) {

@@ -111,16 +111,25 @@ final class StatusRenderer {
     }
 
     static String alive(WorkerView w) {
+        String why = notAliveBecause(w);
+        return why == null ? "yes" : "no (" + why + ")";
+    }
+
+    /** Why a worker is not alive, or null when it is. */
+    static String notAliveBecause(WorkerView w) {
         if (w.alive()) {
-            return "yes";
+            return null;
         }
         if (!w.keyExists()) {
-            return "no (key gone)";
+            return "key gone";
+        }
+        if (!"hash".equals(w.keyType())) {
+            return "key is not a hash";
         }
         if (w.death() != null) {
-            return "no (exited)";
+            return "exited";
         }
-        return w.subscribers() == 0 ? "no (not connected)" : "no";
+        return "not connected";
     }
 
     static String ago(String rqTimestamp, long now) {
