@@ -326,6 +326,93 @@ class DiagnosticsTest {
         assertTrue(inspect.lines().get(1).startsWith("  ended: failed"), inspect.evidence());
     }
 
+    @org.junit.jupiter.api.Test
+    @Order(6)
+    void danglingEntriesAndIdsLeftBeforeStartAreAbandonedAsSweepJudgesThem() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            long now = redisTime(redis);
+            redis.cli("SADD", "rq:queues", "rq:queue:" + QUEUE);
+            redis.cli("ZADD", "rq:wip:" + QUEUE, Long.toString(now - 100), "gone-1");
+            redis.cli("ZADD", "rq:wip:" + QUEUE, Long.toString(now - 100), "gone-2:0123456789abcdef0123456789abcdef");
+            // Popped by a worker that died before starting it (RQ 1.15+), and no live worker listens on the queue.
+            redis.cli("HSET", "rq:job:popped", "status", "queued", "origin", QUEUE, "description", "rqtasks.quick()");
+            redis.cli("RPUSH", "rq:queue:" + QUEUE + ":intermediate", "popped");
+
+            JsonNode status = JSON.readTree(cli().run("status", "--redis-url", redis.url(), "-o", "json").out());
+            JsonNode q = status.get("queues").get(0);
+            assertEquals(2, q.get("started").asInt(), status.toString());
+            assertEquals(3, q.get("abandoned").asInt(), status.toString());
+            Cli.Result dry = cli().run("sweep", "--redis-url", redis.url(), "--dry-run", "-o", "json");
+            assertEquals(3, JSON.readTree(dry.out()).get("stuck").asInt(), dry.evidence());
+
+            Cli.Result bare = cli().run("inspect", "gone-1", "--redis-url", redis.url());
+            assertEquals(0, bare.exitCode(), bare.evidence());
+            assertEquals("  dangling: rq:job:gone-1 is gone but rq:wip:default still lists gone-1; sweep would remove the entry",
+                    bare.lines().get(1), bare.evidence());
+            assertTrue(bare.out().contains("Fields of rq:job:gone-1: the key does not exist"), bare.evidence());
+            JsonNode composite = JSON.readTree(cli().run("inspect", "gone-2", "--redis-url", redis.url(), "-o", "json").out());
+            assertEquals("dangling", composite.get("verdict").asText(), composite.toString());
+            assertEquals(List.of("missing-hash"), texts(composite.get("verdicts").get(0).get("reasons")));
+            assertEquals("gone-2:0123456789abcdef0123456789abcdef", place(composite, "started").get("member").asText());
+            assertEquals("none", composite.get("keyType").asText());
+            assertFalse(composite.get("executions").get(0).get("exists").asBoolean(), composite.toString());
+            Cli.Result popped = cli().run("inspect", "popped", "--redis-url", redis.url());
+            assertEquals("  abandoned: popped from default by a worker that never started it, and no live worker listens on "
+                    + "default; sweep would requeue it", popped.lines().get(1), popped.evidence());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @Order(7)
+    void binaryValuesAreShownAsTypeAndSizeNeverDecoded() throws Exception {
+        List<RqInstall> versions = RqInstall.selected();
+        RqInstall rq = versions.get(versions.size() - 1);
+        try (RedisServer redis = RedisServer.start()) {
+            String id = rq.ctl(redis.url(), "enqueue", Map.of("queue", QUEUE, "func", "rqtasks.sleeper",
+                    "args", List.of("bytes:\u00ff\u00fe\u0000"), "meta_binary", true)).get("id").asText();
+            // Values no RQ writes but a broken client might: bytes that are not UTF-8, and a terminal escape.
+            rq.ctl(redis.url(), "hset_b64", Map.of("key", "rq:job:" + id, "fields", Map.of(
+                    "note", Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'}),
+                    "colour", Base64.getEncoder().encodeToString("\u001b[31mred".getBytes()))));
+
+            Cli.Result text = cli().run("inspect", id, "--redis-url", redis.url());
+            assertEquals(0, text.exitCode(), text.evidence());
+            assertTrue(text.out().matches("(?s).*\n  data +<zlib-compressed, \\d+ bytes>\n.*"), text.evidence());
+            assertTrue(text.out().matches("(?s).*\n  meta +<pickled, \\d+ bytes>\n.*"), text.evidence());
+            assertTrue(text.out().contains("\n  note  ") && text.out().contains("<binary, 3 bytes>"), text.evidence());
+            assertTrue(text.out().contains("<binary, 8 bytes>"), text.evidence());
+            assertFalse(text.out().contains("\u001b"), "a terminal escape reached stdout: " + text.evidence());
+            assertTrue(text.lines().get(1).startsWith("  waiting: queued, position 0 in rq:queue:default"), text.evidence());
+
+            JsonNode doc = JSON.readTree(cli().run("inspect", id, "--redis-url", redis.url(), "-o", "json").out());
+            assertEquals("zlib", field(doc, "data").get("type").asText());
+            assertEquals("pickle", field(doc, "meta").get("type").asText());
+            assertEquals("binary", field(doc, "note").get("type").asText());
+            assertEquals(3, field(doc, "note").get("size").asInt());
+            assertTrue(field(doc, "meta").get("value").isNull());
+            assertEquals("queued", field(doc, "status").get("value").asText());
+            // RQ still reads the job as it was: nothing was decoded, nothing written back.
+            assertTrue(new RqScenario(rq, redis).view(QUEUE, id).get("meta").asText().contains("caf"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @Order(8)
+    void rqSuspendIsShown() throws Exception {
+        List<RqInstall> versions = RqInstall.selected();
+        RqInstall rq = versions.get(versions.size() - 1);
+        try (RedisServer redis = RedisServer.start()) {
+            Processes.run(List.of(rq.rq().toString(), "suspend", "-u", redis.url(), "--duration", "300"), rq.env());
+            Cli.Result text = cli().run("status", "--redis-url", redis.url());
+            assertTrue(text.lines().get(0).matches("Suspended: YES \\(rq suspend\\): workers take no new jobs and run no "
+                    + "maintenance; lifts by itself in (5m|4m\\d\\ds)"), text.evidence());
+            JsonNode doc = JSON.readTree(cli().run("status", "--redis-url", redis.url(), "-o", "json").out());
+            assertTrue(doc.get("suspended").asBoolean(), doc.toString());
+            Processes.run(List.of(rq.rq().toString(), "resume", "-u", redis.url()), rq.env());
+            assertEquals("Suspended: no", cli().run("status", "--redis-url", redis.url()).lines().get(0));
+        }
+    }
+
     /**
      * The state minus what a live worker writes by itself: its worker hash, its job's heartbeat field, its
      * started-registry score and (RQ 2.x) its execution hash and execution set.
