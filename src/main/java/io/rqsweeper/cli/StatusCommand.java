@@ -33,9 +33,9 @@ import java.util.concurrent.Callable;
                 "",
                 "Exit codes:",
                 "  0  done (also when Redis is unavailable: a warning; 1 with --strict)",
-                "  1  --check: an abandoned job exists; --strict: Redis unavailable or a key could not be read",
+                "  1  --check: an abandoned job exists; --strict: Redis or a key unreadable",
                 "  2  usage error (bad option, value or URL)",
-                "  3  --check: Redis unavailable, or a registry could not be read, so the check has no answer"})
+                "  3  --check: no answer (Redis or a started registry unreadable)"})
 public class StatusCommand implements Callable<Integer> {
 
     @Spec
