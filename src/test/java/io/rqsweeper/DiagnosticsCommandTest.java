@@ -29,14 +29,12 @@ class DiagnosticsCommandTest {
         assertTrue(status.getErrorOutput().contains("rq-sweeper: warning: Redis at " + url + " is unavailable"), evidence(status));
         assertEquals("Redis unavailable: nothing checked", status.getOutput().trim(), evidence(status));
 
-        LaunchResult strict = launcher.launch("status", "--redis-url", url, "--strict", "-o", "json");
-        assertEquals(1, strict.exitCode(), evidence(strict));
-        assertEquals("unavailable", JSON.readTree(strict.getOutput()).get("redis").asText(), evidence(strict));
-
         LaunchResult check = launcher.launch("status", "--redis-url", url, "--check");
         assertEquals(3, check.exitCode(), evidence(check));
-        for (List<String> args : List.of(List.of("inspect", "some-job"), List.of("workers"))) {
-            LaunchResult r = launcher.launch(args.get(0), args.size() > 1 ? args.get(1) : "--output=text", "--redis-url", url);
+        for (List<String> command : List.of(List.of("inspect", "some-job"), List.of("workers"))) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.addAll(List.of("--redis-url", url));
+            LaunchResult r = launcher.launch(args.toArray(String[]::new));
             assertEquals(3, r.exitCode(), args + "\n" + evidence(r));
             assertTrue(r.getErrorOutput().contains("is unavailable"), evidence(r));
             assertFalse(r.getErrorOutput().contains("\tat "), evidence(r));
@@ -44,36 +42,19 @@ class DiagnosticsCommandTest {
     }
 
     @Test
-    void unknownJobAndKeysOfTheWrongTypeAreClearErrors(QuarkusMainLauncher launcher) throws Exception {
+    void unknownJobIsAClearErrorExitOne(QuarkusMainLauncher launcher) throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             LaunchResult unknown = launcher.launch("inspect", "no-such-job", "--redis-url", redis.url(), "-o", "json");
             assertEquals(1, unknown.exitCode(), evidence(unknown));
-            assertTrue(unknown.getErrorOutput().contains("no job 'no-such-job' in Redis"), evidence(unknown));
+            assertTrue(unknown.getErrorOutput().contains("rq-sweeper: error: no job 'no-such-job' in Redis"), evidence(unknown));
             assertFalse(JSON.readTree(unknown.getOutput()).get("found").asBoolean(), evidence(unknown));
-
-            redis.cli("SET", "rq:job:odd", "not a hash");
-            LaunchResult odd = launcher.launch("inspect", "odd", "--redis-url", redis.url());
-            assertEquals(1, odd.exitCode(), evidence(odd));
-            assertTrue(odd.getErrorOutput().contains("rq:job:odd is a string, not a hash"), evidence(odd));
-
-            redis.cli("SET", "rq:wip:broken", "x");
-            redis.cli("SET", "rq:workers", "x");
-            LaunchResult check = launcher.launch("status", "--redis-url", redis.url(), "--queue", "broken", "--check");
-            assertEquals(3, check.exitCode(), evidence(check));
-            assertTrue(check.getErrorOutput().contains("rq:wip:broken cannot be read: WRONGTYPE"), evidence(check));
-            assertTrue(check.getErrorOutput().contains("rq:workers cannot be read: WRONGTYPE"), evidence(check));
-            for (LaunchResult r : List.of(unknown, odd, check)) {
-                assertFalse(r.getErrorOutput().contains("\tat "), "stack trace: " + evidence(r));
-            }
         }
     }
 
     @Test
     void usageErrorsExitTwoWithAShortMessage(QuarkusMainLauncher launcher) {
         for (List<String> args : List.of(
-                List.of("status", "--watch", "0s"),
                 List.of("status", "--check", "--watch", "2s"),
-                List.of("status", "--max-age", "ten"),
                 List.of("inspect"),
                 List.of("workers", "--output", "yaml"))) {
             LaunchResult r = launcher.launch(args.toArray(String[]::new));
