@@ -432,7 +432,15 @@ class DiagnosticsTest {
             Cli.Result workers = cli().run("workers", "--redis-url", redis.url());
             assertEquals(0, workers.exitCode(), workers.evidence());
             assertTrue(workers.err().contains("rq:workers cannot be read: WRONGTYPE"), workers.evidence());
-            for (Cli.Result r : List.of(odd, check, plain, workers)) {
+            // A read refused outside the per-key handling (here: a user without TIME) leaves the check unanswered.
+            redis.cli("ACL", "SETUSER", "clockless", "on", ">clockless-pass-4", "~*", "&*", "+@all", "-time");
+            String clockless = "redis://clockless:clockless-pass-4@127.0.0.1:" + redis.port() + "/0";
+            Cli.Result refused = cli().run("status", "--redis-url", clockless, "--check");
+            assertEquals(3, refused.exitCode(), refused.evidence());
+            assertTrue(refused.err().contains("NOPERM"), refused.evidence());
+            Cli.Result inspect = cli().run("inspect", "odd", "--redis-url", clockless);
+            assertEquals(3, inspect.exitCode(), inspect.evidence());
+            for (Cli.Result r : List.of(odd, check, plain, workers, refused, inspect)) {
                 assertFalse(r.err().contains("\tat "), "stack trace: " + r.evidence());
             }
         }

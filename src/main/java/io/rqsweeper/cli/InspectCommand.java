@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 "  0  the job was found (whatever its state)",
                 "  1  Redis knows nothing of this id, or rq:job:<id> is not a hash",
                 "  2  usage error (bad option, value or URL)",
-                "  3  Redis unavailable"})
+                "  3  Redis unavailable, or it refused a read the inspection needs"})
 public class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -62,7 +62,7 @@ public class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int exit = ExitCodes.OK;
-        if (!in.redisAvailable()) {
+        if (!in.redisAvailable() || in.redisProblem() != null) {
             err.println("rq-sweeper: error: " + in.redisProblem() + "; nothing was inspected");
             exit = ExitCodes.UNANSWERED;
         } else if (!in.found()) {

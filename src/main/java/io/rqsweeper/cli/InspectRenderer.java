@@ -87,7 +87,7 @@ final class InspectRenderer {
         ObjectNode root = JSON.createObjectNode();
         root.put("redis", in.redisAvailable() ? "ok" : "unavailable");
         root.put("id", in.id());
-        if (!in.redisAvailable()) {
+        if (in.redisProblem() != null) {
             root.put("error", in.redisProblem());
             return root;
         }

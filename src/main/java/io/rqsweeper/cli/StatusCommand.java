@@ -98,7 +98,18 @@ public class StatusCommand implements Callable<Integer> {
         if (every != null) {
             return watch(redis, options, every, out, err);
         }
-        StatusReport report = service.status(redis.target(), redis.timeout(), options);
+        StatusReport report;
+        try {
+            report = service.status(redis.target(), redis.timeout(), options);
+        } catch (RuntimeException e) {
+            if (!check) {
+                throw e;
+            }
+            // Exit 1 would claim an abandoned job: a check that broke has no answer.
+            err.println("rq-sweeper: error: " + e.getMessage());
+            err.flush();
+            return ExitCodes.UNANSWERED;
+        }
         warn(report, err);
         print(report, out);
         out.flush();

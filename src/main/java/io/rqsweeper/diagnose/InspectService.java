@@ -58,12 +58,17 @@ public class InspectService {
     @Inject
     SweepService sweep;
 
-    /** Inspects one job. Never throws for Redis trouble: an unreachable Redis gives {@code redisAvailable == false}. */
+    /**
+     * Inspects one job. Never throws for Redis trouble: an unreachable Redis gives {@code redisAvailable == false}, a
+     * read Redis refuses outside the per-key handling (a permission) a {@code redisProblem}.
+     */
     public JobInspection inspect(RedisTarget target, Duration timeout, String jobId, SweepPolicy policy) {
         try (RedisSession redis = connector.open(target, timeout)) {
             return new Inspector(redis, jobId, policy).run();
         } catch (RedisUnavailableException e) {
             return JobInspection.unavailable(jobId, e.getMessage());
+        } catch (RedisCommandException e) {
+            return JobInspection.unanswered(jobId, "Redis refused a read: " + e.getMessage());
         }
     }
 

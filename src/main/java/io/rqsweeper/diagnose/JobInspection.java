@@ -6,7 +6,7 @@ import java.util.List;
  * Everything Redis holds about one job, and the sweep's verdict on it, read without changing anything.
  *
  * @param redisAvailable Redis could be reached; when false nothing else is known
- * @param redisProblem   why Redis was unavailable, or null
+ * @param redisProblem   why Redis was unavailable or refused a read the inspection needed, or null
  * @param now            Redis's clock (epoch seconds) when read
  * @param id             the job id asked for
  * @param key            {@code rq:job:<id>}
@@ -32,9 +32,15 @@ public record JobInspection(boolean redisAvailable, String redisProblem, long no
                 List.of(), null, List.of(), List.of());
     }
 
+    /** Redis could be reached but refused a read the inspection needs: nothing can be said about the job. */
+    public static JobInspection unanswered(String id, String problem) {
+        return new JobInspection(true, problem, 0, id, null, null, List.of(), List.of(), List.of(), null, false, List.of(),
+                List.of(), null, List.of(), List.of());
+    }
+
     /** Redis knows something about this id: its hash, or any key or collection that names it. */
     public boolean found() {
-        return redisAvailable && (!"none".equals(keyType) || !places.isEmpty() || !executions.isEmpty()
+        return redisAvailable && redisProblem == null && (!"none".equals(keyType) || !places.isEmpty() || !executions.isEmpty()
                 || results != null || !dependencies.isEmpty() || !dependents.isEmpty());
     }
 

@@ -8,7 +8,6 @@ import io.rqsweeper.redis.RedisUnavailableException;
 import io.rqsweeper.rq.JobFields;
 import io.rqsweeper.rq.RqKeys;
 import io.rqsweeper.rq.RqReader;
-import io.rqsweeper.rq.StartedEntry;
 import io.rqsweeper.sweep.Assessment;
 import io.rqsweeper.sweep.SweepOptions;
 import io.rqsweeper.sweep.SweepService;
@@ -71,6 +70,11 @@ public class StatusService {
             return new StatusReport(true, now, null, suspended, suspendedTtl, queues, workers(redis, options, problems), problems);
         } catch (RedisUnavailableException e) {
             return StatusReport.unavailable(e.getMessage());
+        } catch (RedisCommandException e) {
+            // A read Redis refused outside the per-key handling (a permission, a key changing type meanwhile):
+            // the snapshot is incomplete, so it says so instead of guessing.
+            return new StatusReport(true, 0, "Redis refused a read: " + e.getMessage(), null, -2, List.of(), List.of(),
+                    List.of());
         }
     }
 

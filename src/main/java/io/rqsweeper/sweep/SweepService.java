@@ -224,7 +224,7 @@ public class SweepService {
      * be read. Changes nothing: the diagnostics judge with it, so they always agree with the sweep.
      */
     public Assessment assess(RqReader rq, String queue, RqReader.EntryFacts f, long now, SweepOptions options,
-                              Map<String, List<String>> fleetVersions) {
+                             Map<String, List<String>> fleetVersions) {
         StartedEntry e = f.entry();
         JobFields job = f.job();
         WorkerFacts worker = f.worker();
