@@ -43,8 +43,25 @@ def enqueue(r, a):
     if a.get('failure_ttl'):
         kwargs['failure_ttl'] = a['failure_ttl']
     args = [bytes(x, 'latin-1') if isinstance(x, str) and x.startswith('bytes:') else x for x in a.get('args', [])]
-    job = q.enqueue(a['func'], *args, **kwargs)
+    if a.get('in_seconds'):
+        from datetime import timedelta
+        job = q.enqueue_in(timedelta(seconds=a['in_seconds']), a['func'], *args, **kwargs)
+    else:
+        job = q.enqueue(a['func'], *args, **kwargs)
+    if a.get('cancel'):
+        job.cancel()
     return {'id': job.id}
+
+
+def enqueue_many(r, a):
+    """Several enqueues (each as `enqueue` takes them) in one process: ids in the same order."""
+    return {'ids': [enqueue(r, spec)['id'] for spec in a['jobs']]}
+
+
+def hset_b64(r, a):
+    """Sets hash fields to raw bytes given as base64: values no text-only client can write."""
+    r.hset(a['key'], mapping={k: base64.b64decode(v) for k, v in a['fields'].items()})
+    return {'ok': True}
 
 
 def job_view(r, a):
@@ -192,7 +209,7 @@ def version(r, a):
     return {'version': rq.__version__}
 
 
-COMMANDS = {f.__name__: f for f in (enqueue, job_view, cleanup, requeue_failed, delete_job, copy_all, dump_all,
+COMMANDS = {f.__name__: f for f in (enqueue, enqueue_many, hset_b64, job_view, cleanup, requeue_failed, delete_job, copy_all, dump_all,
                                     hgetall, clone_job, counts, trace, state_all, version)}
 
 if __name__ == '__main__':

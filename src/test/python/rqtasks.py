@@ -22,5 +22,9 @@ def quick():
     return 'done'
 
 
+def boom():
+    raise ValueError('boom')
+
+
 def on_fail(job, connection, type, value, traceback):
     pass

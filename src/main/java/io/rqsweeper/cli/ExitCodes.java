@@ -8,6 +8,11 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Bad command line: unknown option, bad value, bad URL. */
     public static final int USAGE = 2;
+    /**
+     * The diagnostics could not reach Redis (or read what they needed), so they cannot answer: {@code status --check},
+     * {@code inspect}, {@code workers}.
+     */
+    public static final int UNANSWERED = 3;
 
     public static final String HELP = """
             Exit codes:

@@ -137,6 +137,23 @@ public final class RqKeys {
         return "rq:workers";
     }
 
+    /** Worker name from a worker key ({@code rq:worker:<name>}), or null when it is not one. */
+    public static String workerNameFromKey(String workerKey) {
+        return workerKey.startsWith(WORKER_PREFIX) && workerKey.length() > WORKER_PREFIX.length()
+                ? workerKey.substring(WORKER_PREFIX.length())
+                : null;
+    }
+
+    /** SCAN pattern matching every worker key (and, on RQ's newer layout, {@code rq:worker:<name>:executions}). */
+    public static String workerKeyPattern() {
+        return WORKER_PREFIX + "*";
+    }
+
+    /** {@code rq:suspended}: set by {@code rq suspend}; while it exists, workers take no new jobs (and run no maintenance). */
+    public static String suspended() {
+        return "rq:suspended";
+    }
+
     /** {@code rq:queue:<queue>:intermediate:first_seen:<id>}: when maintenance first saw an id stuck there (RQ 1.16.2+). */
     public static String intermediateFirstSeen(String queue, String jobId) {
         return intermediateQueue(queue) + ":first_seen:" + jobId;

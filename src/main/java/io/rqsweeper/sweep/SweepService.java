@@ -278,9 +278,12 @@ public class SweepService {
         return assess(rq, queue, f, now, options, fleetVersions);
     }
 
-    /** Judges one entry from what was read about it; only the RQ version of a queue's workers may be read. */
-    private Assessment assess(RqReader rq, String queue, RqReader.EntryFacts f, long now, SweepOptions options,
-                              Map<String, List<String>> fleetVersions) {
+    /**
+     * Judges one entry from what {@link RqReader#read} read about it; only the RQ version of a queue's workers may
+     * be read. Changes nothing: the diagnostics judge with it, so they always agree with the sweep.
+     */
+    public Assessment assess(RqReader rq, String queue, RqReader.EntryFacts f, long now, SweepOptions options,
+                             Map<String, List<String>> fleetVersions) {
         StartedEntry e = f.entry();
         JobFields job = f.job();
         WorkerFacts worker = f.worker();
@@ -581,24 +584,20 @@ public class SweepService {
             }
             try {
                 JobFields job = run.rq.jobFields(id);
-                if (job == null || !"queued".equals(job.text("status"))) {
-                    continue;
-                }
-                Reason why;
-                if (!liveWorker) {
-                    why = Reason.WORKER_GONE;
-                } else {
-                    Double firstSeen = run.rq.intermediateFirstSeen(queue, id);
+                Double firstSeen = null;
+                if (liveWorker && job != null && "queued".equals(job.text("status"))) {
+                    firstSeen = run.rq.intermediateFirstSeen(queue, id);
                     if (firstSeen == null) {
+                        // First sighting: the grace period starts now.
                         if (!run.options.dryRun()) {
                             run.rq.markIntermediateFirstSeen(queue, id, now);
                         }
                         continue;
                     }
-                    if (now - firstSeen < INTERMEDIATE_GRACE_SECONDS + run.options.policy().margin().toSeconds()) {
-                        continue;
-                    }
-                    why = Reason.HEARTBEAT_LAPSED;
+                }
+                Reason why = stuckBeforeStart(job, liveWorker, firstSeen, now, run.options.policy());
+                if (why == null) {
+                    continue;
                 }
                 Assessment a = new Assessment(queue, new StartedEntry("", id, null, 0), job, null, now,
                         new Verdict(Kind.ABANDONED, List.of(Reason.STUCK_BEFORE_START, why)), RqGeneration.V2, "not-needed");
@@ -607,6 +606,28 @@ public class SweepService {
                 run.report(JobReport.error(id, queue, null, "cannot read the job: " + e.getMessage() + "; left alone"));
             }
         }
+    }
+
+    /**
+     * The rule {@link #sweepIntermediateList} applies to an id in a queue's intermediate list, for readers that must
+     * agree with it (the diagnostics): why the id is abandoned, or null when it is not (yet). With a live worker and no
+     * {@code first_seen} key yet, the sweep records that key and judges the id on a later run, so it is not abandoned now.
+     *
+     * @param job        the job's fields, or null when its hash is missing
+     * @param liveWorker a live worker listens on the queue ({@link RqReader#hasLiveWorker})
+     * @param firstSeen  the id's {@code first_seen} time (epoch seconds), or null
+     */
+    public static Reason stuckBeforeStart(JobFields job, boolean liveWorker, Double firstSeen, long now, SweepPolicy policy) {
+        if (job == null || !"queued".equals(job.text("status"))) {
+            return null;
+        }
+        if (!liveWorker) {
+            return Reason.WORKER_GONE;
+        }
+        if (firstSeen == null || now - firstSeen < INTERMEDIATE_GRACE_SECONDS + policy.margin().toSeconds()) {
+            return null;
+        }
+        return Reason.HEARTBEAT_LAPSED;
     }
 
     /** Removes registrations of workers whose hash is gone, as RQ's maintenance does. Returns how many. */
