@@ -275,6 +275,17 @@ class ServeIT {
         assertTrue(bad.stderr().contains("RQ_SWEEPER_SWEEP_ACTION") && bad.stderr().contains("unknown action 'explode'"),
                 bad.evidence());
         assertFalse(bad.stderr().contains("\tat "), bad.evidence());
+        // Settings Quarkus itself would read at start-up (and fail on with a stack trace) are checked by rq-sweeper.
+        for (Map<String, String> env : List.of(Map.of("QUARKUS_HTTP_PORT", "eighty"),
+                Map.of("QUARKUS_HTTP_PORT", "99999"),
+                Map.of("RQ_SWEEPER_SWEEP_MARGIN", "abc", "QUARKUS_HTTP_PORT", Integer.toString(Processes.freePort())),
+                Map.of("RQ_SWEEPER_REDIS_TIMEOUT", "abc", "QUARKUS_HTTP_PORT", Integer.toString(Processes.freePort())))) {
+            PackagedProcessIT.Result r = run(env, "serve");
+            String named = env.keySet().stream().filter(k -> !k.equals("QUARKUS_HTTP_PORT") || env.size() == 1).findFirst().orElseThrow();
+            assertEquals(2, r.exitCode(), env + "\n" + r.evidence());
+            assertTrue(r.stderr().contains(named), env + "\n" + r.evidence());
+            assertFalse(r.stderr().contains("\tat "), r.evidence());
+        }
     }
 
     private static PackagedProcessIT.Result run(Map<String, String> env, String... args) {

@@ -106,8 +106,12 @@ public class SweepCommand implements Callable<Integer> {
         SweepPolicy policy;
         try {
             policy = new SweepPolicy(
-                    Durations.parse(maxAge == null ? config.sweep().maxAge() : maxAge, ChronoUnit.MINUTES),
-                    margin == null ? config.sweep().margin() : Durations.parse(margin, ChronoUnit.SECONDS),
+                    maxAge == null
+                            ? Durations.option("rq-sweeper.sweep.max-age (RQ_SWEEPER_SWEEP_MAX_AGE)", config.sweep().maxAge(), ChronoUnit.MINUTES)
+                            : Durations.option("--max-age", maxAge, ChronoUnit.MINUTES),
+                    margin == null
+                            ? Durations.option("rq-sweeper.sweep.margin (RQ_SWEEPER_SWEEP_MARGIN)", config.sweep().margin(), ChronoUnit.SECONDS)
+                            : Durations.option("--margin", margin, ChronoUnit.SECONDS),
                     force);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -119,6 +123,20 @@ public class SweepCommand implements Callable<Integer> {
         if ((!deleteKeys.isEmpty() || deleteDependents) && action != SweepOptions.Action.DELETE) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--delete-key and --delete-dependents only apply with --action delete");
+        }
+        for (String q : queues) {
+            if (q.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--queue: a queue name cannot be empty");
+            }
+        }
+        for (String q : excludedQueues) {
+            if (q.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--exclude-queue: a queue name cannot be empty");
+            }
+        }
+        if (backup != null && io.rqsweeper.backup.BackupFile.problemWith(backup) != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--backup: " + io.rqsweeper.backup.BackupFile.problemWith(backup));
         }
         for (String pattern : deleteKeys) {
             if (!pattern.contains("{id}")) {
