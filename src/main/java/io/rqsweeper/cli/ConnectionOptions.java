@@ -43,8 +43,17 @@ public class ConnectionOptions {
             description = "PEM private key of --tls-cert (unencrypted).")
     Path tlsKey;
 
-    /** Where to connect and how long to wait, from these options, the environment and the config. */
-    public record Connection(RedisTarget target, Duration timeout) {
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "Retry connecting until Redis answers, for up to DURATION (e.g. 30s), for a pipeline step "
+                    + "that starts right after Redis. A rejected password is not retried. Default: no retry.")
+    String wait;
+
+    /**
+     * Where to connect and how long to wait, from these options, the environment and the config.
+     *
+     * @param retryFor how long to retry connecting before giving up (zero: one attempt)
+     */
+    public record Connection(RedisTarget target, Duration timeout, Duration retryFor) {
     }
 
     /**
@@ -52,7 +61,8 @@ public class ConnectionOptions {
      */
     public Connection resolve(picocli.CommandLine commandLine, SweeperConfig config) {
         try {
-            return new Connection(target(System.getenv()), timeout(config));
+            Duration waitFor = wait == null ? Duration.ZERO : Durations.option("--wait", wait, ChronoUnit.SECONDS);
+            return new Connection(target(System.getenv()), timeout(config), waitFor);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
         }
@@ -123,5 +133,20 @@ public class ConnectionOptions {
                     + ": must be longer than 0");
         }
         return d;
+    }
+
+    /**
+     * With --wait: retries until Redis answers. When it never does, one warning says so and the command goes on to
+     * meet the same outage (nothing changed; exit 0, 1 with --strict).
+     */
+    static void awaitRedis(io.rqsweeper.redis.RedisConnector connector, Connection redis, java.io.PrintWriter err) {
+        if (redis.retryFor().isZero()) {
+            return;
+        }
+        String problem = connector.waitUntilAnswering(redis.target(), redis.timeout(), redis.retryFor());
+        if (problem != null && !problem.startsWith("authentication failed")) {
+            err.println("rq-sweeper: warning: Redis did not answer within --wait " + Durations.text(redis.retryFor()));
+            err.flush();
+        }
     }
 }

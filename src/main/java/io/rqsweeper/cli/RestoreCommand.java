@@ -45,6 +45,9 @@ public class RestoreCommand implements Callable<Integer> {
     @Inject
     SweeperConfig config;
 
+    @Inject
+    io.rqsweeper.redis.RedisConnector connector;
+
     @Parameters(paramLabel = "FILE", description = "The backup file written by 'sweep --backup'.")
     Path file;
 
@@ -78,6 +81,7 @@ public class RestoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ConnectionOptions.awaitRedis(connector, redis, err);
         List<RestoreService.Result> results;
         try {
             results = service.restore(redis.target(), redis.timeout(), entries, dryRun, replace);

@@ -136,7 +136,10 @@ public final class SweepRenderer implements SweepListener {
             out.printf("%s %d registration(s) of workers that are gone%n",
                     options.dryRun() ? "Would remove" : "Removed", report.workerRegistrationsRemoved());
         }
-        if (report.stuck() == 0) {
+        if (report.capped()) {
+            out.printf("Found %d abandoned job(s), more than --max-jobs %d: nothing %s%n", report.stuck(),
+                    options.maxJobs(), options.dryRun() ? "would be changed" : "changed");
+        } else if (report.stuck() == 0) {
             out.println("No stuck jobs");
         } else if (options.dryRun()) {
             out.printf("Dry run: %d stuck job(s) found, nothing changed%n", report.stuck());
@@ -224,6 +227,8 @@ public final class SweepRenderer implements SweepListener {
             g.writeNumberField("checked", report.checked());
             g.writeNumberField("stuck", report.stuck());
             g.writeNumberField("cleaned", report.cleaned());
+            g.writeBooleanField("capped", report.capped());
+            g.writeNumberField("maxJobs", options.maxJobs());
             g.writeNumberField("errors", report.errors());
             g.writeNumberField("workerRegistrationsRemoved", report.workerRegistrationsRemoved());
             if (report.redisProblem() != null || report.stoppedBy() != null) {

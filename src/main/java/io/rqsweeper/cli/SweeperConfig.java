@@ -89,6 +89,13 @@ public interface SweeperConfig {
         @WithDefault("false")
         String force();
 
+        /**
+         * {@code serve}: the safety cap ({@code sweep --max-jobs}): a sweep that finds more abandoned jobs than this
+         * acts on none. 0: no cap.
+         */
+        @WithDefault("1000")
+        String maxJobs();
+
         /** {@code serve}: the RQ version (e.g. {@code 2.12}) to assume where Redis cannot tell. */
         Optional<String> rqVersion();
 

@@ -65,9 +65,19 @@ public record ServeSettings(Duration every, SweepOptions options) {
             throw new IllegalArgumentException(name("rq-sweeper.sweep.rq-version") + " '" + rqVersion
                     + "' is not an RQ version such as 1.16 or 2.12");
         }
+        int maxJobs;
+        try {
+            maxJobs = Integer.parseInt(s.maxJobs().trim());
+        } catch (NumberFormatException e) {
+            maxJobs = -1;
+        }
+        if (maxJobs < 0) {
+            throw new IllegalArgumentException(name("rq-sweeper.sweep.max-jobs") + ": '" + s.maxJobs()
+                    + "' is not a number of jobs (0 for no cap)");
+        }
         SweepPolicy policy = new SweepPolicy(maxAge, margin, force);
         SweepOptions options = new SweepOptions(list(s.queues().orElse(List.of())), list(s.excludeQueues().orElse(List.of())),
-                policy, action, dryRun, rqVersion, deleteKeys, deleteDependents, backup);
+                policy, action, dryRun, rqVersion, deleteKeys, deleteDependents, backup, maxJobs);
         return new ServeSettings(every, options);
     }
 
@@ -79,6 +89,7 @@ public record ServeSettings(Duration every, SweepOptions options) {
                 + (o.policy().force() ? ", FORCED (live workers' jobs too)" : "")
                 + ", " + (o.queues().isEmpty() ? "every queue in rq:queues" : "queues " + String.join(",", o.queues()))
                 + (o.excludedQueues().isEmpty() ? "" : " except " + String.join(",", o.excludedQueues()))
+                + (o.maxJobs() == 0 ? ", no cap" : ", at most " + o.maxJobs() + " jobs")
                 + ", max age " + Durations.text(o.policy().maxAge()) + ", margin " + Durations.text(o.policy().margin())
                 + (o.backup() == null ? "" : ", backup to " + o.backup());
     }

@@ -148,6 +148,19 @@ public class SweepService {
                 sink.queue(queue, entries);
             }
             sink.started(queueCount, run.total);
+            int cap = options.maxJobs();
+            if (cap > 0 && run.total > cap) {
+                // More entries than the cap: count the abandoned jobs first, and act on none if they are too many.
+                int abandoned = countAbandoned(run, queues);
+                if (abandoned > cap) {
+                    run.warnings.add("found " + abandoned + " abandoned jobs, more than --max-jobs " + cap
+                            + ": none was " + (options.dryRun() ? "planned" : "changed")
+                            + " (a wrong rule or clock must not empty a queue; check, then pass --max-jobs 0 or a higher cap)");
+                    SweepReport capped = report(true, null, null, options, queueCount, 0, run, 0);
+                    return new SweepReport(true, null, options, queueCount, capped.checked(), abandoned, 0, capped.errors(),
+                            List.of(), capped.warnings(), 0, null, List.of(), true);
+                }
+            }
             for (String queue : queues) {
                 if (stopRequested(run)) {
                     break;
@@ -168,6 +181,37 @@ public class SweepService {
             return report(true, null, "cannot close the backup file: " + e.getMessage(), options, queueCount, checked, run, pruned);
         }
         return report(true, null, run.stopped, options, queueCount, checked, run, pruned);
+    }
+
+    /**
+     * Counts the entries of these queues whose job is abandoned (a job hash that exists: dangling and stale entries
+     * are only bookkeeping and do not count), reading as the sweep does and changing nothing.
+     */
+    private int countAbandoned(Run run, List<String> queues) {
+        int abandoned = 0;
+        for (String queue : queues) {
+            Set<String> seen = new HashSet<>();
+            String cursor = "0";
+            do {
+                PageReader.Read read;
+                try {
+                    read = PageReader.await(run.pages.start(queue, cursor, PAGE_SIZE));
+                } catch (RedisCommandException e) {
+                    break; // the sweep itself reports the queue that cannot be read
+                }
+                cursor = read.page().cursor();
+                for (RqReader.EntryFacts f : read.facts()) {
+                    if (!f.present() || f.jobError() != null || f.job() == null || !seen.add(f.entry().member())) {
+                        continue;
+                    }
+                    Assessment a = assess(run.rq, queue, f, read.now(), run.options, run.fleetVersions);
+                    if (a.verdict().kind() == Kind.ABANDONED) {
+                        abandoned++;
+                    }
+                }
+            } while (!"0".equals(cursor));
+        }
+        return abandoned;
     }
 
     /** Whether the sink asked the sweep to stop; remembers it for the report. */
@@ -555,7 +599,7 @@ public class SweepService {
     /** Dependents deleted recursively are reported as jobs of their own, not as a parent's list. */
     private static SweepOptions withoutDependentsList(SweepOptions o) {
         return new SweepOptions(o.queues(), o.excludedQueues(), o.policy(), o.action(), o.dryRun(), o.assumedRqVersion(),
-                o.deleteKeys(), true, o.backup());
+                o.deleteKeys(), true, o.backup(), o.maxJobs());
     }
 
     /**
