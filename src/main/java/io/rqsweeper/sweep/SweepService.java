@@ -59,6 +59,17 @@ public class SweepService {
     private final LuaScript deleteJob = LuaScript.load("delete_job", RqKeys.luaPrefixTable());
     private final LuaScript removeEntry = LuaScript.load("remove_entry", RqKeys.luaPrefixTable());
     private final LuaScript pruneWorker = LuaScript.loadStandalone("prune_worker_registration");
+    private final LuaScript permissions = LuaScript.loadStandalone("permissions");
+
+    /**
+     * Every command the change scripts may run, with keys of the kinds they touch: a user who may not run one of
+     * them is told before anything is changed (see {@code permissions.lua}).
+     */
+    static final List<String> WRITE_COMMANDS = List.of(
+            "hset rq:job:x status failed", "del rq:job:x", "expire rq:job:x 1", "pexpire rq:job:x 1", "persist rq:job:x",
+            "set rq:job:x v", "zadd rq:failed:q 1 x", "zrem rq:wip:q x", "lpush rq:queue:q x", "rpush rq:queue:q x",
+            "lrem rq:queue:q 0 x", "linsert rq:queue:q before x y", "sadd rq:queues rq:queue:q", "srem rq:workers rq:worker:w",
+            "xadd rq:results:x * k v");
 
     @Inject
     RedisConnector connector;
@@ -139,6 +150,9 @@ public class SweepService {
             for (LuaScript script : List.of(failJob, requeueJob, deleteJob, removeEntry)) {
                 redis.load(script);
             }
+            if (!options.dryRun()) {
+                checkPermissions(redis);
+            }
             List<String> queues = new ArrayList<>(options.queues().isEmpty() ? run.rq.queueNames() : options.queues());
             queues.removeAll(options.excludedQueues());
             queueCount = queues.size();
@@ -212,6 +226,24 @@ public class SweepService {
             } while (!"0".equals(cursor));
         }
         return abandoned;
+    }
+
+    /**
+     * Refuses to start changing jobs when the Redis user may not run a command the scripts need, naming each as
+     * Redis's NOPERM error does. Nothing has been changed at this point.
+     */
+    private void checkPermissions(RedisSession redis) {
+        io.vertx.redis.client.Response denied = redis.eval(permissions, List.of(), WRITE_COMMANDS);
+        if (denied == null || denied.size() == 0) {
+            return;
+        }
+        List<String> commands = new ArrayList<>();
+        for (io.vertx.redis.client.Response r : denied) {
+            commands.add("'" + r.toString().split(" ")[0] + "'");
+        }
+        throw new RedisCommandException("NOPERM this user has no permissions to run the " + String.join(", ", commands)
+                + " command" + (commands.size() > 1 ? "s" : "") + " (needed to change jobs; see the README's ACL rule); "
+                + "nothing was changed");
     }
 
     /** Whether the sink asked the sweep to stop; remembers it for the report. */
