@@ -54,6 +54,13 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /** A server with these extra redis-server arguments (e.g. --replicaof, --maxmemory). */
+    public static RedisServer startWith(String... args) {
+        RedisServer server = new RedisServer(Processes.freePort(), null, List.of(args));
+        server.launch();
+        return server;
+    }
+
     /** A server on a port chosen beforehand (e.g. one a command is already trying to reach). */
     public static RedisServer startOn(int port, String password) {
         RedisServer server = new RedisServer(port, password, List.of());
