@@ -32,12 +32,15 @@ class RedisLostTest {
      * drops mid-reply, possibly in the middle of the document; the real process logs to stderr.
      */
     static String json(String output) {
+        java.util.regex.Pattern logLine = java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} ");
         StringBuilder sb = new StringBuilder();
         for (String line : output.split("\n")) {
-            if (line.matches("^\\d{4}-\\d\\d-\\d\\d .*") || line.startsWith("\t") || line.startsWith("Caused by")) {
+            if (line.startsWith("\t") || line.startsWith("Caused by")) {
                 continue;
             }
-            sb.append(line);
+            // A log line may start in the middle of the document's line: keep what came before it.
+            java.util.regex.Matcher m = logLine.matcher(line);
+            sb.append(m.find() ? line.substring(0, m.start()) : line);
         }
         String text = sb.toString();
         return text.substring(text.indexOf('{'));
