@@ -461,7 +461,7 @@ def verify_deleted(r: Redis, ids, n, cfg) -> dict:
 # --------------------------------------------------------------------------------------------------- contenders
 
 def contender_argv(key: str, url: str, cfg) -> list[str]:
-    jar = cfg.launcher + ["sweep", "--redis-url", url]
+    jar = cfg.launcher + ["sweep", "--redis-url", url, "--max-jobs", "0"]
     if key == "a":
         return jar + ["--action", "fail", "--output", "json"]
     if key == "d":
@@ -469,7 +469,7 @@ def contender_argv(key: str, url: str, cfg) -> list[str]:
     if key == "e":
         return jar + ["--output", "json"]
     if key == "f":
-        return aot_launcher(cfg, "-XX:AOTCache=") + ["sweep", "--redis-url", url, "--output", "json"]
+        return aot_launcher(cfg, "-XX:AOTCache=") + ["sweep", "--redis-url", url, "--max-jobs", "0", "--output", "json"]
     if key == "b":
         return [sys.executable, os.path.join(HERE, "contenders", "rq_cleanup.py"), url]
     if key == "c":

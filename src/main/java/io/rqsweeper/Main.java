@@ -19,7 +19,15 @@ public class Main implements QuarkusApplication {
     CommandLine.IFactory factory;
 
     public static void main(String... args) {
-        ProcessShape.of(args).systemProperties().forEach(System::setProperty);
+        ProcessShape shape = ProcessShape.of(args);
+        String problem = shape.startupProblem(System.getenv(), System.getProperties());
+        if (problem != null) {
+            // Quarkus would fail to start with a stack trace; this is a usage error like any bad setting.
+            System.err.println("rq-sweeper: " + problem);
+            System.err.println("See 'rq-sweeper serve --help'.");
+            System.exit(2);
+        }
+        shape.systemProperties().forEach(System::setProperty);
         Quarkus.run(Main.class, args);
     }
 
@@ -27,6 +35,16 @@ public class Main implements QuarkusApplication {
     public int run(String... args) {
         CommandLine cli = new CommandLine(RqSweeperCommand.class, factory).setCaseInsensitiveEnumValuesAllowed(true);
         CliErrors.install(cli);
-        return cli.execute(args);
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        if (verbose) {
+            System.setProperty(CliErrors.VERBOSE, "true");
+        }
+        try {
+            return cli.execute(args);
+        } finally {
+            if (verbose) {
+                System.clearProperty(CliErrors.VERBOSE);
+            }
+        }
     }
 }

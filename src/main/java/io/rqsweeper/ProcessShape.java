@@ -30,6 +30,31 @@ public enum ProcessShape {
         return ONE_SHOT;
     }
 
+    /**
+     * A setting Quarkus reads during start-up that would make it fail with a stack trace: the HTTP port of
+     * {@code serve} ({@code quarkus.http.port}, {@code QUARKUS_HTTP_PORT}). Null when there is none.
+     */
+    public String startupProblem(Map<String, String> env, java.util.Properties properties) {
+        if (this != SERVER) {
+            return null;
+        }
+        String property = properties.getProperty("quarkus.http.port");
+        String name = property != null ? "quarkus.http.port" : "QUARKUS_HTTP_PORT";
+        String value = property != null ? property : env.get("QUARKUS_HTTP_PORT");
+        if (value == null) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        return name + ": '" + value + "' is not a port (0 to 65535)";
+    }
+
     /** System properties to set before Quarkus starts. */
     public Map<String, String> systemProperties() {
         return switch (this) {

@@ -63,11 +63,11 @@ class RestoreCommandTest {
     }
 
     @Test
-    void backupThatCannotBeWrittenStopsTheSweep(QuarkusMainLauncher launcher) throws Exception {
+    void backupThatCannotBeWrittenIsAUsageError(QuarkusMainLauncher launcher) throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             LaunchResult r = launcher.launch("sweep", "--redis-url", redis.url(), "--backup", "/nonexistent-dir/x.jsonl");
-            assertEquals(1, r.exitCode(), evidence(r));
-            assertTrue(r.getErrorOutput().contains("cannot open the backup file"), evidence(r));
+            assertEquals(2, r.exitCode(), evidence(r));
+            assertTrue(r.getErrorOutput().contains("--backup: the directory of /nonexistent-dir/x.jsonl does not exist"), evidence(r));
         }
     }
 

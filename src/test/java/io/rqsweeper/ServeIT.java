@@ -160,9 +160,9 @@ class ServeIT {
         RqInstall rq = latestRq();
         int synthetic = 1500;
         try (RedisServer redis = RedisServer.start();
-             ServeProcess a = ServeProcess.start(env(redis, "RQ_SWEEPER_SCHEDULE_EVERY", "1s",
+             ServeProcess a = ServeProcess.start(env(redis, "RQ_SWEEPER_SWEEP_MAX_JOBS", "0", "RQ_SWEEPER_SCHEDULE_EVERY", "1s",
                      "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
-             ServeProcess b = ServeProcess.start(env(redis, "RQ_SWEEPER_SCHEDULE_EVERY", "1s"))) {
+             ServeProcess b = ServeProcess.start(env(redis, "RQ_SWEEPER_SWEEP_MAX_JOBS", "0", "RQ_SWEEPER_SCHEDULE_EVERY", "1s"))) {
             RqScenario scenario = new RqScenario(rq, redis);
             List<RqScenario.Started> real = new ArrayList<>();
             for (String queue : List.of("q1", "q2", "q3")) {
@@ -224,7 +224,7 @@ class ServeIT {
         int n = 30_000;
         try (RedisServer redis = RedisServer.start()) {
             SyntheticJobs.seed(redis, n, 1, "big", "job-");
-            try (ServeProcess serve = ServeProcess.start(env(redis, "RQ_SWEEPER_SCHEDULE_EVERY", "60s"))) {
+            try (ServeProcess serve = ServeProcess.start(env(redis, "RQ_SWEEPER_SWEEP_MAX_JOBS", "0", "RQ_SWEEPER_SCHEDULE_EVERY", "60s"))) {
                 Processes.await("the first job to be cleaned\n" + serve.log(), 20_000, () -> serve.log().contains("Cleaned job"));
                 long start = System.currentTimeMillis();
                 serve.sigterm();
@@ -263,7 +263,7 @@ class ServeIT {
                 }
                 given().baseUri(serve.baseUri()).get("/q/health/started").then().statusCode(200)
                         .body("checks[0].data.settings", equalTo("every 2s: dry run, requeue abandoned jobs, queues a,b "
-                                + "except b, max age 5m, margin 45s"));
+                                + "except b, at most 1000 jobs, max age 5m, margin 45s"));
                 Processes.await("a second sweep", EVERY_MILLIS + SLACK_MILLIS + 3000,
                         () -> metric(metrics(serve), "rq_sweeper_sweeps_total", "outcome", "success") >= 2);
                 assertEquals(1, count(serve.log(), "Would clean job ghost-a on a: would-remove"),
@@ -275,6 +275,34 @@ class ServeIT {
         assertTrue(bad.stderr().contains("RQ_SWEEPER_SWEEP_ACTION") && bad.stderr().contains("unknown action 'explode'"),
                 bad.evidence());
         assertFalse(bad.stderr().contains("\tat "), bad.evidence());
+        // Settings Quarkus itself would read at start-up (and fail on with a stack trace) are checked by rq-sweeper.
+        for (Map<String, String> env : List.of(Map.of("QUARKUS_HTTP_PORT", "eighty"),
+                Map.of("QUARKUS_HTTP_PORT", "99999"),
+                Map.of("RQ_SWEEPER_SWEEP_MARGIN", "abc", "QUARKUS_HTTP_PORT", Integer.toString(Processes.freePort())),
+                Map.of("RQ_SWEEPER_REDIS_TIMEOUT", "abc", "QUARKUS_HTTP_PORT", Integer.toString(Processes.freePort())))) {
+            PackagedProcessIT.Result r = run(env, "serve");
+            String named = env.keySet().stream().filter(k -> !k.equals("QUARKUS_HTTP_PORT") || env.size() == 1).findFirst().orElseThrow();
+            assertEquals(2, r.exitCode(), env + "\n" + r.evidence());
+            assertTrue(r.stderr().contains(named), env + "\n" + r.evidence());
+            assertFalse(r.stderr().contains("\tat "), r.evidence());
+        }
+    }
+
+    @Test
+    void theCapIsAMetricAndInTheReadinessData() {
+        try (RedisServer redis = RedisServer.start()) {
+            SyntheticJobs.seed(redis, 3, 1, "q", "capped-");
+            try (ServeProcess serve = ServeProcess.start(env(redis, "RQ_SWEEPER_SWEEP_MAX_JOBS", "2"))) {
+                Processes.await("a capped sweep\n" + serve.log(), EVERY_MILLIS + SLACK_MILLIS + 3000,
+                        () -> metric(metrics(serve), "rq_sweeper_capped") == 3.0);
+                given().baseUri(serve.baseUri()).get("/q/health/ready").then().statusCode(200)
+                        .body("checks[0].data.capped", equalTo(true))
+                        .body("checks[0].data.stuck", equalTo(3))
+                        .body("checks[0].data.cleaned", equalTo(0));
+                assertEquals("3", redis.cli("ZCARD", "rq:wip:q1").trim(), "nothing was touched\n" + serve.log());
+                assertTrue(serve.log().contains("more than --max-jobs 2"), serve.log());
+            }
+        }
     }
 
     private static PackagedProcessIT.Result run(Map<String, String> env, String... args) {

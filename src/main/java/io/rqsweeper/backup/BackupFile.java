@@ -36,6 +36,24 @@ public final class BackupFile implements AutoCloseable {
     }
 
     /** Opens (creating, owner-only) for appending. */
+    /**
+     * Why a backup could not be written at {@code path} (a directory, a missing or read-only directory, a file
+     * that cannot be written), or null when it looks writable. Checked before a sweep starts, as a usage error.
+     */
+    public static String problemWith(Path path) {
+        if (Files.isDirectory(path)) {
+            return path + " is a directory";
+        }
+        if (Files.exists(path)) {
+            return Files.isWritable(path) ? null : "cannot write to " + path;
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return "the directory of " + path + " does not exist";
+        }
+        return Files.isWritable(dir) ? null : "cannot create " + path + ": its directory is not writable";
+    }
+
     public static BackupFile openForAppend(Path path) throws IOException {
         if (!Files.exists(path)) {
             try {

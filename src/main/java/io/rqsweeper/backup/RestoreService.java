@@ -42,7 +42,12 @@ public class RestoreService {
      */
     public List<Result> restore(RedisTarget target, Duration timeout, Path file, boolean dryRun, boolean replace)
             throws IOException {
-        List<BackupFile.Entry> entries = BackupFile.read(file);
+        return restore(target, timeout, BackupFile.read(file), dryRun, replace);
+    }
+
+    /** Restores these changes (read from a backup file), newest first. */
+    public List<Result> restore(RedisTarget target, Duration timeout, List<BackupFile.Entry> entries, boolean dryRun,
+                                boolean replace) {
         List<Result> results = new ArrayList<>();
         try (RedisSession redis = connector.open(target, timeout)) {
             for (BackupFile.Entry e : entries) {

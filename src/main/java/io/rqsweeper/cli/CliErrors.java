@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 
 /** Usage errors and unexpected failures as one short message on stderr: never a stack trace. */
 public final class CliErrors {
+    /** System property set by {@code --verbose}: stack traces of unexpected failures are printed too. */
+    public static final String VERBOSE = "rq-sweeper.verbose";
+
     private CliErrors() {
     }
 
@@ -13,8 +16,9 @@ public final class CliErrors {
         cli.setParameterExceptionHandler(CliErrors::usageError);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("rq-sweeper: error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
-            if (Boolean.getBoolean("rq-sweeper.verbose")) {
+            err.println("rq-sweeper: error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage())
+                    + (Boolean.getBoolean(VERBOSE) ? "" : " (--verbose shows the stack trace)"));
+            if (Boolean.getBoolean(VERBOSE)) {
                 ex.printStackTrace(err);
             }
             err.flush();

@@ -3,6 +3,9 @@ package io.rqsweeper.cli;
 import io.rqsweeper.redis.RedisTarget;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -15,8 +18,14 @@ public class ConnectionOptions {
     @Option(names = "--redis-url", paramLabel = "URL",
             description = {"redis://[user:password@]host:port/db or rediss://… Default: $RQ_SWEEPER_REDIS_URL, "
                     + "else $RQ_REDIS_URL, else redis://localhost:6379/0.",
-                    "Pass the password in $RQ_SWEEPER_REDIS_PASSWORD to keep it out of process listings."})
+                    "Keep the password out of process listings: --password-file or $RQ_SWEEPER_REDIS_PASSWORD "
+                            + "(an ACL user goes in the URL as redis://user:@host:6379/0)."})
     String redisUrl;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the Redis password from FILE (one line; a trailing newline is ignored). Wins over "
+                    + "$RQ_SWEEPER_REDIS_PASSWORD, which wins over the URL's password.")
+    Path passwordFile;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Bound on connecting and on each Redis command (default: 5s, or rq-sweeper.redis.timeout).")
@@ -26,8 +35,25 @@ public class ConnectionOptions {
             description = "PEM file of the CA(s) to trust for rediss:// (default: $RQ_SWEEPER_REDIS_TLS_CA, else the JVM's trust store).")
     Path tlsCa;
 
-    /** Where to connect and how long to wait, from these options, the environment and the config. */
-    public record Connection(RedisTarget target, Duration timeout) {
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM client certificate for a rediss:// server that asks for one (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key of --tls-cert (unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "Retry connecting until Redis answers, for up to DURATION (e.g. 30s), for a pipeline step "
+                    + "that starts right after Redis. A rejected password is not retried. Default: no retry.")
+    String wait;
+
+    /**
+     * Where to connect and how long to wait, from these options, the environment and the config.
+     *
+     * @param retryFor how long to retry connecting before giving up (zero: one attempt)
+     */
+    public record Connection(RedisTarget target, Duration timeout, Duration retryFor) {
     }
 
     /**
@@ -35,7 +61,8 @@ public class ConnectionOptions {
      */
     public Connection resolve(picocli.CommandLine commandLine, SweeperConfig config) {
         try {
-            return new Connection(target(System.getenv()), timeout(config));
+            Duration waitFor = wait == null ? Duration.ZERO : Durations.option("--wait", wait, ChronoUnit.SECONDS);
+            return new Connection(target(System.getenv()), timeout(config), waitFor);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
         }
@@ -43,13 +70,83 @@ public class ConnectionOptions {
 
     public RedisTarget target(Map<String, String> env) {
         Path ca = tlsCa;
+        String caSource = "--tls-ca";
         if (ca == null && env.get(ENV_TLS_CA) != null && !env.get(ENV_TLS_CA).isBlank()) {
             ca = Path.of(env.get(ENV_TLS_CA));
+            caSource = ENV_TLS_CA;
         }
-        return RedisTarget.resolve(redisUrl, env).withTlsCa(ca);
+        if (tlsCa != null && redisUrlIsPlain(env)) {
+            throw new IllegalArgumentException("--tls-ca needs a rediss:// URL");
+        }
+        RedisTarget target = RedisTarget.resolve(redisUrl, env);
+        try {
+            target = target.withTlsCa(ca);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(caSource + ": " + e.getMessage());
+        }
+        target = target.withClientCertificate(tlsCert, tlsKey);
+        if (passwordFile != null) {
+            target = target.withPassword(readPassword(passwordFile));
+        }
+        return target;
+    }
+
+    private boolean redisUrlIsPlain(Map<String, String> env) {
+        try {
+            return !RedisTarget.resolve(redisUrl, env).tls();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The first line of the file; never part of a message. */
+    static String readPassword(Path file) {
+        if (Files.isDirectory(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException("--password-file: cannot read " + file);
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("--password-file: cannot read " + file);
+        }
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        String password = text.substring(0, end);
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("--password-file: " + file + " is empty");
+        }
+        if (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("--password-file: " + file + " has more than one line");
+        }
+        return password;
     }
 
     public Duration timeout(SweeperConfig config) {
-        return timeout == null ? config.redis().timeout() : Durations.parse(timeout, ChronoUnit.SECONDS);
+        Duration d = timeout == null
+                ? Durations.option("rq-sweeper.redis.timeout (RQ_SWEEPER_REDIS_TIMEOUT)", config.redis().timeout(), ChronoUnit.SECONDS)
+                : Durations.option("--timeout", timeout, ChronoUnit.SECONDS);
+        if (d.isZero()) {
+            throw new IllegalArgumentException((timeout == null ? "rq-sweeper.redis.timeout" : "--timeout")
+                    + ": must be longer than 0");
+        }
+        return d;
+    }
+
+    /**
+     * With --wait: retries until Redis answers. When it never does, one warning says so and the command goes on to
+     * meet the same outage (nothing changed; exit 0, 1 with --strict).
+     */
+    static void awaitRedis(io.rqsweeper.redis.RedisConnector connector, Connection redis, java.io.PrintWriter err) {
+        if (redis.retryFor().isZero()) {
+            return;
+        }
+        String problem = connector.waitUntilAnswering(redis.target(), redis.timeout(), redis.retryFor());
+        if (problem != null && !problem.startsWith("authentication failed")) {
+            err.println("rq-sweeper: warning: Redis did not answer within --wait " + Durations.text(redis.retryFor()));
+            err.flush();
+        }
     }
 }

@@ -23,21 +23,34 @@ public final class Durations {
         String t = text == null ? "" : text.trim().toLowerCase();
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
+            long n;
+            try {
+                n = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+            }
             String unit = m.group(2);
             if (unit == null) {
-                return Duration.of(n, bareUnit);
+                try {
+                    return Duration.of(n, bareUnit);
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("'" + text + "' is too long a duration");
+                }
             }
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                return switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+            }
         }
         try {
-            Duration d = Duration.parse(text.trim().toUpperCase());
+            Duration d = Duration.parse(t.toUpperCase());
             if (!d.isNegative()) {
                 return d;
             }
@@ -46,6 +59,18 @@ public final class Durations {
         }
         throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 90s, 10m, 2h"
                 + (bareUnit == ChronoUnit.MINUTES ? ", or a bare number of minutes" : ""));
+    }
+
+    /**
+     * Parses the value of a named option or setting; the message of a bad value starts with that name, e.g.
+     * {@code --max-age: 'ten' is not a duration: ...}.
+     */
+    public static Duration option(String name, String text, ChronoUnit bareUnit) {
+        try {
+            return parse(text, bareUnit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     /** The shortest form {@link #parse} reads back: {@code 90s}, {@code 10m}, {@code 2h}, {@code 1d}, {@code 500ms}. */

@@ -45,6 +45,9 @@ public class RestoreCommand implements Callable<Integer> {
     @Inject
     SweeperConfig config;
 
+    @Inject
+    io.rqsweeper.redis.RedisConnector connector;
+
     @Parameters(paramLabel = "FILE", description = "The backup file written by 'sweep --backup'.")
     Path file;
 
@@ -63,18 +66,25 @@ public class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
-        if (!Files.isReadable(file)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the backup file " + file);
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "FILE: cannot read the backup file " + file
+                    + (Files.isDirectory(file) ? ": it is a directory" : ""));
+        }
+        List<io.rqsweeper.backup.BackupFile.Entry> entries;
+        try {
+            // Read before connecting: a file that is not a backup is a usage error whether or not Redis is up.
+            entries = io.rqsweeper.backup.BackupFile.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "FILE: " + e.getMessage());
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "FILE: cannot read the backup file " + file + ": " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ConnectionOptions.awaitRedis(connector, redis, err);
         List<RestoreService.Result> results;
         try {
-            results = service.restore(redis.target(), redis.timeout(), file, dryRun, replace);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read the backup file " + file + ": " + e.getMessage());
+            results = service.restore(redis.target(), redis.timeout(), entries, dryRun, replace);
         } catch (RedisUnavailableException e) {
             err.println("rq-sweeper: error: " + e.getMessage() + "; nothing was restored");
             if (output == SweepCommand.OutputFormat.JSON) {

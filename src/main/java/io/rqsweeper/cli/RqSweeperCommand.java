@@ -2,6 +2,8 @@ package io.rqsweeper.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 @TopCommand
 @Command(name = "rq-sweeper", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -12,4 +14,9 @@ import picocli.CommandLine.Command;
         footer = {"", ExitCodes.HELP,
                 "  3  status --check, inspect, workers: Redis unavailable (see their --help)"})
 public class RqSweeperCommand {
+
+    /** Read from the raw arguments by {@link io.rqsweeper.Main} before parsing; declared here so every command accepts it. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an unexpected failure, print the stack trace as well as the one-line message.")
+    boolean verbose;
 }

@@ -46,6 +46,10 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
+        if (!redis.retryFor().isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--wait is for the one-shot commands: serve keeps trying to reach Redis on its own");
+        }
         ServeSettings settings;
         try {
             settings = ServeSettings.from(config);

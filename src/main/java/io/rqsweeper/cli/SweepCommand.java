@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 "  rq-sweeper sweep --max-age 30m --strict           # fail the deploy if Redis is down",
                 "  rq-sweeper sweep --action delete --delete-key 'job_progress:{id}' --backup /var/backups/rq-sweep.jsonl",
                 "  rq-sweeper sweep --action requeue --exclude-queue payments",
+                "  rq-sweeper sweep --max-jobs 0                      # no safety cap (e.g. a known backlog)",
                 "", ExitCodes.HELP})
 public class SweepCommand implements Callable<Integer> {
 
@@ -38,6 +39,9 @@ public class SweepCommand implements Callable<Integer> {
 
     @Inject
     SweeperConfig config;
+
+    @Inject
+    io.rqsweeper.redis.RedisConnector connector;
 
     @Option(names = {"-q", "--queue"}, paramLabel = "NAME",
             description = "Queue to sweep (repeatable). Default: every queue in rq:queues.")
@@ -85,12 +89,18 @@ public class SweepCommand implements Callable<Integer> {
                     + "'rq-sweeper restore FILE' can undo it. A backup that cannot be written stops the sweep (exit 1).")
     java.nio.file.Path backup;
 
+    @Option(names = "--max-jobs", paramLabel = "N",
+            description = "Safety cap: when more than N abandoned jobs are found, act on none and warn with the count "
+                    + "(a wrong rule or clock must not empty a queue). 0: no cap. Default: 1000.")
+    String maxJobs;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default) or json: exactly one JSON object on stdout.")
     OutputFormat output;
 
     @Option(names = "--strict",
-            description = "Exit 1 when Redis is unavailable or any job could not be handled (default: warn, exit 0).")
+            description = "Exit 1 when Redis is unavailable, any job could not be handled, or --max-jobs stopped the sweep "
+                    + "(default: warn, exit 0).")
     boolean strict;
 
     @Option(names = "--rq-version", paramLabel = "VERSION",
@@ -106,8 +116,12 @@ public class SweepCommand implements Callable<Integer> {
         SweepPolicy policy;
         try {
             policy = new SweepPolicy(
-                    Durations.parse(maxAge == null ? config.sweep().maxAge() : maxAge, ChronoUnit.MINUTES),
-                    margin == null ? config.sweep().margin() : Durations.parse(margin, ChronoUnit.SECONDS),
+                    maxAge == null
+                            ? Durations.option("rq-sweeper.sweep.max-age (RQ_SWEEPER_SWEEP_MAX_AGE)", config.sweep().maxAge(), ChronoUnit.MINUTES)
+                            : Durations.option("--max-age", maxAge, ChronoUnit.MINUTES),
+                    margin == null
+                            ? Durations.option("rq-sweeper.sweep.margin (RQ_SWEEPER_SWEEP_MARGIN)", config.sweep().margin(), ChronoUnit.SECONDS)
+                            : Durations.option("--margin", margin, ChronoUnit.SECONDS),
                     force);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -120,26 +134,51 @@ public class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--delete-key and --delete-dependents only apply with --action delete");
         }
+        for (String q : queues) {
+            if (q.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--queue: a queue name cannot be empty");
+            }
+        }
+        for (String q : excludedQueues) {
+            if (q.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--exclude-queue: a queue name cannot be empty");
+            }
+        }
+        if (backup != null && io.rqsweeper.backup.BackupFile.problemWith(backup) != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--backup: " + io.rqsweeper.backup.BackupFile.problemWith(backup));
+        }
         for (String pattern : deleteKeys) {
             if (!pattern.contains("{id}")) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--delete-key '" + pattern + "' has no {id}: it would delete the same key for every job");
             }
         }
+        int cap;
+        try {
+            cap = maxJobs == null ? SweepOptions.DEFAULT_MAX_JOBS : Integer.parseInt(maxJobs.trim());
+        } catch (NumberFormatException e) {
+            cap = -1;
+        }
+        if (cap < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--max-jobs: '" + maxJobs + "' is not a number of jobs (0 for no cap)");
+        }
         SweepOptions options = new SweepOptions(List.copyOf(queues), List.copyOf(excludedQueues), policy, action, dryRun,
-                rqVersion, List.copyOf(deleteKeys), deleteDependents, backup);
+                rqVersion, List.copyOf(deleteKeys), deleteDependents, backup, cap);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (force) {
             err.println("rq-sweeper: WARNING: --force: every started job is acted on, including jobs live workers are running");
         }
         SweepRenderer renderer = new SweepRenderer(out, err, output, options);
+        ConnectionOptions.awaitRedis(connector, redis, err);
         SweepReport report = service.sweep(redis.target(), redis.timeout(), options, renderer);
         renderer.finish(report);
         if (report.stoppedBy() != null) {
             return ExitCodes.FAILURE;
         }
-        boolean failed = !report.redisAvailable() || report.errors() > 0;
+        boolean failed = !report.redisAvailable() || report.errors() > 0 || report.capped();
         return strict && failed ? ExitCodes.FAILURE : ExitCodes.OK;
     }
 

@@ -112,7 +112,12 @@ public final class SweepRenderer implements SweepListener {
         if (report.stoppedBy() != null) {
             err.println("rq-sweeper: error: " + report.stoppedBy() + "; the sweep stopped");
         }
-        if (!report.redisAvailable()) {
+        if (lost(report)) {
+            err.println("rq-sweeper: warning: Redis was lost during the sweep: " + report.redisProblem() + "; the "
+                    + report.cleaned() + " job(s) " + (options.dryRun() ? "planned" : "handled")
+                    + " before stay so, the rest were not touched (each change is one atomic script); run it again to "
+                    + "finish");
+        } else if (!report.redisAvailable()) {
             err.println("rq-sweeper: warning: " + report.redisProblem() + "; nothing was changed");
         } else if (report.redisProblem() != null) {
             err.println("rq-sweeper: error: " + report.redisProblem());
@@ -132,11 +137,18 @@ public final class SweepRenderer implements SweepListener {
             out.println(report.redisAvailable() ? "No queues checked" : "Redis unavailable: no jobs checked");
             return;
         }
+        if (lost(report)) {
+            out.printf("Redis lost: cleaned %d stuck job(s) before it went away; the rest are untouched%n", report.cleaned());
+            return;
+        }
         if (report.workerRegistrationsRemoved() > 0) {
             out.printf("%s %d registration(s) of workers that are gone%n",
                     options.dryRun() ? "Would remove" : "Removed", report.workerRegistrationsRemoved());
         }
-        if (report.stuck() == 0) {
+        if (report.capped()) {
+            out.printf("Found %d abandoned job(s), more than --max-jobs %d: nothing %s%n", report.stuck(),
+                    options.maxJobs(), options.dryRun() ? "would be changed" : "changed");
+        } else if (report.stuck() == 0) {
             out.println("No stuck jobs");
         } else if (options.dryRun()) {
             out.printf("Dry run: %d stuck job(s) found, nothing changed%n", report.stuck());
@@ -144,6 +156,11 @@ public final class SweepRenderer implements SweepListener {
             out.printf("Cleaned %d stuck job(s)%s%n", report.cleaned(),
                     report.cleaned() < report.stuck() ? " of " + report.stuck() + " found" : "");
         }
+    }
+
+    /** Redis went away after the sweep had begun (it had counted the queues' entries): some jobs may be done. */
+    private boolean lost(SweepReport report) {
+        return !report.redisAvailable() && started;
     }
 
     private static String suffix(JobReport j) {
@@ -216,7 +233,7 @@ public final class SweepRenderer implements SweepListener {
             }
             JsonGenerator g = json;
             g.writeEndArray();
-            g.writeStringField("redis", report.redisAvailable() ? "ok" : "unavailable");
+            g.writeStringField("redis", report.redisAvailable() ? "ok" : lost(report) ? "lost" : "unavailable");
             g.writeBooleanField("dryRun", options.dryRun());
             g.writeStringField("action", options.startedAction().code());
             g.writeBooleanField("forced", options.policy().force());
@@ -224,6 +241,8 @@ public final class SweepRenderer implements SweepListener {
             g.writeNumberField("checked", report.checked());
             g.writeNumberField("stuck", report.stuck());
             g.writeNumberField("cleaned", report.cleaned());
+            g.writeBooleanField("capped", report.capped());
+            g.writeNumberField("maxJobs", options.maxJobs());
             g.writeNumberField("errors", report.errors());
             g.writeNumberField("workerRegistrationsRemoved", report.workerRegistrationsRemoved());
             if (report.redisProblem() != null || report.stoppedBy() != null) {

@@ -4,12 +4,12 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * rq-sweeper's settings; each can be set in application.properties or the environment
+ * rq-sweeper's settings (read as text and checked by rq-sweeper, so that a bad value is a usage error that names
+ * the setting rather than a start-up failure); each can be set in application.properties or the environment
  * ({@code rq-sweeper.sweep.max-age} is {@code RQ_SWEEPER_SWEEP_MAX_AGE}). The one-shot commands take the
  * connection timeout, {@code max-age} and {@code margin} from here as defaults of their flags; {@code serve}
  * takes every {@code sweep.*} setting from here.
@@ -38,7 +38,7 @@ public interface SweeperConfig {
          * raise it for a Redis across a slow link.
          */
         @WithDefault("5s")
-        Duration timeout();
+        String timeout();
     }
 
     interface Sweep {
@@ -54,7 +54,7 @@ public interface SweeperConfig {
          * after its score. Too small risks failing a job whose worker's clock runs late.
          */
         @WithDefault("30s")
-        Duration margin();
+        String margin();
 
         /**
          * {@code serve}: what to do with an abandoned job, {@code fail}, {@code requeue} or {@code delete} (the
@@ -76,18 +76,25 @@ public interface SweeperConfig {
 
         /** {@code serve}, with action {@code delete} only: delete the jobs that waited for a deleted job too. */
         @WithDefault("false")
-        boolean deleteDependents();
+        String deleteDependents();
 
         /** {@code serve}: decide, report and export metrics, but change nothing. */
         @WithDefault("false")
-        boolean dryRun();
+        String dryRun();
 
         /**
          * {@code serve}: act on every started job, including jobs live workers are running (the old script's
          * behaviour). Dangerous on a schedule: every long job is cut short.
          */
         @WithDefault("false")
-        boolean force();
+        String force();
+
+        /**
+         * {@code serve}: the safety cap ({@code sweep --max-jobs}): a sweep that finds more abandoned jobs than this
+         * acts on none. 0: no cap.
+         */
+        @WithDefault("1000")
+        String maxJobs();
 
         /** {@code serve}: the RQ version (e.g. {@code 2.12}) to assume where Redis cannot tell. */
         Optional<String> rqVersion();

@@ -150,7 +150,11 @@ public final class RedisSession implements AutoCloseable {
         try {
             T result = future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (result instanceof Response r && r.type() == ResponseType.ERROR) {
-                throw new RedisCommandException(target.scrub(r.toString()));
+                String message = target.scrub(r.toString());
+                if (message.startsWith("NOAUTH")) {
+                    throw authenticationFailed(target, message);
+                }
+                throw new RedisCommandException(message);
             }
             return result;
         } catch (TimeoutException e) {
@@ -176,10 +180,8 @@ public final class RedisSession implements AutoCloseable {
             message += " (" + (detail.length() > 200 ? detail.substring(0, 200) + "…" : detail) + ")";
         }
         message = target.scrub(message);
-        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.contains("invalid password")
-                || message.contains("invalid username-password")) {
-            return new RedisUnavailableException("Redis at " + target.redacted()
-                    + " rejected the credentials (" + firstWord(message) + ")");
+        if (isAuthenticationError(message)) {
+            return authenticationFailed(target, message);
         }
         if (cause instanceof io.vertx.redis.client.impl.types.ErrorType || message.startsWith("WRONGTYPE")
                 || message.startsWith("ERR") || message.startsWith("NOSCRIPT") || message.startsWith("NOPERM")
@@ -187,6 +189,18 @@ public final class RedisSession implements AutoCloseable {
             return new RedisCommandException(message);
         }
         return new RedisUnavailableException("Redis at " + target.redacted() + " is unavailable: " + message);
+    }
+
+    static boolean isAuthenticationError(String message) {
+        return message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
+                || message.contains("invalid password") || message.contains("invalid username-password")
+                || message.contains("called without any password configured"));
+    }
+
+    /** The message names authentication and the error code only: Redis's text may quote what was sent. */
+    static RedisAuthenticationException authenticationFailed(RedisTarget target, String message) {
+        return new RedisAuthenticationException("authentication failed: Redis at " + target.redacted()
+                + " rejected the credentials (" + firstWord(message) + ")");
     }
 
     private static String firstWord(String message) {

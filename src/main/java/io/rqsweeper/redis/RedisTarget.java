@@ -26,8 +26,11 @@ public final class RedisTarget {
     private final String user;
     private final String password;
     private final Path tlsCa;
+    private final Path tlsCert;
+    private final Path tlsKey;
 
-    private RedisTarget(boolean tls, String host, int port, int database, String user, String password, Path tlsCa) {
+    private RedisTarget(boolean tls, String host, int port, int database, String user, String password, Path tlsCa,
+                        Path tlsCert, Path tlsKey) {
         this.tls = tls;
         this.host = host;
         this.port = port;
@@ -35,14 +38,69 @@ public final class RedisTarget {
         this.user = user;
         this.password = password;
         this.tlsCa = tlsCa;
+        this.tlsCert = tlsCert;
+        this.tlsKey = tlsKey;
     }
 
     /** The same target, trusting the PEM certificate(s) in {@code caFile} for {@code rediss://}. */
     public RedisTarget withTlsCa(Path caFile) {
-        if (caFile != null && !Files.isReadable(caFile)) {
+        if (caFile != null && (!Files.isReadable(caFile) || Files.isDirectory(caFile))) {
             throw new IllegalArgumentException("cannot read the TLS CA file " + caFile);
         }
-        return new RedisTarget(tls, host, port, database, user, password, caFile);
+        if (caFile != null && !pemHolds(caFile, "CERTIFICATE")) {
+            throw new IllegalArgumentException(caFile + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+        return new RedisTarget(tls, host, port, database, user, password, caFile, tlsCert, tlsKey);
+    }
+
+    /**
+     * The same target, presenting the client certificate {@code certFile} (PEM) with its private key
+     * {@code keyFile} (PEM) to a Redis that asks for one ({@code tls-auth-clients}). Both or neither.
+     */
+    public RedisTarget withClientCertificate(Path certFile, Path keyFile) {
+        if (certFile == null && keyFile == null) {
+            return this;
+        }
+        if (certFile == null || keyFile == null) {
+            throw new IllegalArgumentException(certFile == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (!Files.isReadable(certFile) || Files.isDirectory(certFile)) {
+            throw new IllegalArgumentException("--tls-cert: cannot read the certificate file " + certFile);
+        }
+        if (!Files.isReadable(keyFile) || Files.isDirectory(keyFile)) {
+            throw new IllegalArgumentException("--tls-key: cannot read the key file " + keyFile);
+        }
+        if (!pemHolds(certFile, "CERTIFICATE")) {
+            throw new IllegalArgumentException("--tls-cert: " + certFile + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+        if (!pemHolds(keyFile, "PRIVATE KEY")) {
+            throw new IllegalArgumentException("--tls-key: " + keyFile + " holds no unencrypted PEM private key "
+                    + "(-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)");
+        }
+        if (!tls) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key need a rediss:// URL");
+        }
+        return new RedisTarget(tls, host, port, database, user, password, tlsCa, certFile, keyFile);
+    }
+
+    /** Whether the file has a PEM block of this kind (e.g. "CERTIFICATE", "PRIVATE KEY"); encrypted keys do not count. */
+    private static boolean pemHolds(Path file, String kind) {
+        try {
+            String text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return text.matches("(?s).*-----BEGIN ([A-Z]+ )?" + kind + "-----.*") && !text.contains("ENCRYPTED");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** PEM client certificate to present, or null. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** PEM private key of {@link #tlsCert()}, or null. */
+    public Path tlsKey() {
+        return tlsKey;
     }
 
     public boolean tls() {
@@ -61,13 +119,33 @@ public final class RedisTarget {
      * @throws IllegalArgumentException with a message fit for the user (never containing the password)
      */
     public static RedisTarget resolve(String cliUrl, Map<String, String> env) {
+        if (cliUrl != null && cliUrl.isBlank()) {
+            throw new IllegalArgumentException("--redis-url is empty: expected redis://[user:password@]host:port/db");
+        }
+        String source = cliUrl != null ? "--redis-url"
+                : !isBlank(env.get(ENV_URL)) ? ENV_URL
+                : !isBlank(env.get(ENV_RQ_URL)) ? ENV_RQ_URL : null;
         String url = firstNonBlank(cliUrl, env.get(ENV_URL), env.get(ENV_RQ_URL), DEFAULT_URL);
-        RedisTarget parsed = parse(url);
+        RedisTarget parsed;
+        try {
+            parsed = parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source == null ? e.getMessage() : source + ": " + e.getMessage());
+        }
         String password = env.get(ENV_PASSWORD);
         if (password != null && !password.isEmpty()) {
-            parsed = new RedisTarget(parsed.tls, parsed.host, parsed.port, parsed.database, parsed.user, password, null);
+            parsed = parsed.withPassword(password);
         }
         return parsed;
+    }
+
+    /** The same target with this password (from a file or the environment), the URL's user kept. */
+    public RedisTarget withPassword(String newPassword) {
+        return new RedisTarget(tls, host, port, database, user, newPassword, tlsCa, tlsCert, tlsKey);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** Parses one URL; the error message shows the URL with its password masked. */
@@ -84,10 +162,17 @@ public final class RedisTarget {
             throw new IllegalArgumentException("invalid Redis URL '" + shown + "': the scheme must be redis:// or rediss://");
         }
         String host = uri.getHost();
+        if ((host == null || host.isEmpty()) && uri.getRawAuthority() != null
+                && uri.getRawAuthority().matches("(.*@)?[^@:\\[\\]]+:[^@:]*")) {
+            throw new IllegalArgumentException("invalid Redis URL '" + shown + "': the port must be a number from 1 to 65535");
+        }
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("invalid Redis URL '" + shown + "': no host");
         }
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("invalid Redis URL '" + shown + "': the port must be a number from 1 to 65535");
+        }
         int db = 0;
         String path = uri.getRawPath();
         if (path != null && path.length() > 1) {
@@ -114,7 +199,7 @@ public final class RedisTarget {
                 user = null;
             }
         }
-        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password, null);
+        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password, null, null, null);
     }
 
     /** The URL with any password replaced by {@code ***}, for messages. */

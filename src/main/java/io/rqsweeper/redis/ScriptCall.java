@@ -84,8 +84,10 @@ public final class ScriptCall {
             Object reply = replies.get(i);
             if (reply instanceof RedisCommandException e && e.isNoScript()) {
                 try {
+                    // Load it for the calls to come, and run this one with its source: EVAL cannot meet NOSCRIPT,
+                    // even if the scripts are flushed again between the load and the call.
                     redis.load(batch.get(0).script);
-                    reply = redis.sendAll(List.of(request(batch))).get(0);
+                    reply = redis.sendAll(List.of(request(batch, true))).get(0);
                 } catch (RedisCommandException again) {
                     reply = again;
                 }
@@ -130,9 +132,16 @@ public final class ScriptCall {
 
     /** EVALSHA sha numkeys <every job's keys> mode J <per job: key count, argument count, arguments>. */
     private static Request request(List<ScriptCall> batch) {
+        return request(batch, false);
+    }
+
+    /** EVALSHA, or with {@code source} EVAL and the script's text. */
+    private static Request request(List<ScriptCall> batch, boolean source) {
         ScriptCall first = batch.get(0);
         int keyCount = batch.stream().mapToInt(c -> c.keys.size()).sum();
-        Request request = Request.cmd(Command.EVALSHA).arg(first.script.sha1()).arg(keyCount);
+        Request request = source
+                ? Request.cmd(Command.EVAL).arg(first.script.source().getBytes(java.nio.charset.StandardCharsets.UTF_8)).arg(keyCount)
+                : Request.cmd(Command.EVALSHA).arg(first.script.sha1()).arg(keyCount);
         batch.forEach(c -> c.keys.forEach(k -> RedisSession.addArg(request, k)));
         request.arg(first.mode.flag).arg(batch.size());
         for (ScriptCall c : batch) {

@@ -37,9 +37,20 @@ public record ServeSettings(Duration every, SweepOptions options) {
                     + ": the shortest interval is 1s");
         }
         Duration maxAge = duration("rq-sweeper.sweep.max-age", s.maxAge(), ChronoUnit.MINUTES);
+        Duration margin = duration("rq-sweeper.sweep.margin", s.margin(), ChronoUnit.SECONDS);
+        boolean deleteDependents = flag("rq-sweeper.sweep.delete-dependents", s.deleteDependents());
+        boolean dryRun = flag("rq-sweeper.sweep.dry-run", s.dryRun());
+        boolean force = flag("rq-sweeper.sweep.force", s.force());
+        java.nio.file.Path backup = s.backup().orElse(null);
+        if (backup != null) {
+            String problem = io.rqsweeper.backup.BackupFile.problemWith(backup);
+            if (problem != null) {
+                throw new IllegalArgumentException(name("rq-sweeper.sweep.backup") + ": " + problem);
+            }
+        }
         SweepOptions.Action action = s.action().filter(a -> !a.isBlank()).map(ServeSettings::action).orElse(null);
         List<String> deleteKeys = list(s.deleteKeys().orElse(List.of()));
-        if ((!deleteKeys.isEmpty() || s.deleteDependents()) && action != SweepOptions.Action.DELETE) {
+        if ((!deleteKeys.isEmpty() || deleteDependents) && action != SweepOptions.Action.DELETE) {
             throw new IllegalArgumentException(name("rq-sweeper.sweep.delete-keys") + " and "
                     + name("rq-sweeper.sweep.delete-dependents") + " only apply with rq-sweeper.sweep.action=delete");
         }
@@ -54,9 +65,19 @@ public record ServeSettings(Duration every, SweepOptions options) {
             throw new IllegalArgumentException(name("rq-sweeper.sweep.rq-version") + " '" + rqVersion
                     + "' is not an RQ version such as 1.16 or 2.12");
         }
-        SweepPolicy policy = new SweepPolicy(maxAge, s.margin(), s.force());
+        int maxJobs;
+        try {
+            maxJobs = Integer.parseInt(s.maxJobs().trim());
+        } catch (NumberFormatException e) {
+            maxJobs = -1;
+        }
+        if (maxJobs < 0) {
+            throw new IllegalArgumentException(name("rq-sweeper.sweep.max-jobs") + ": '" + s.maxJobs()
+                    + "' is not a number of jobs (0 for no cap)");
+        }
+        SweepPolicy policy = new SweepPolicy(maxAge, margin, force);
         SweepOptions options = new SweepOptions(list(s.queues().orElse(List.of())), list(s.excludeQueues().orElse(List.of())),
-                policy, action, s.dryRun(), rqVersion, deleteKeys, s.deleteDependents(), s.backup().orElse(null));
+                policy, action, dryRun, rqVersion, deleteKeys, deleteDependents, backup, maxJobs);
         return new ServeSettings(every, options);
     }
 
@@ -68,6 +89,7 @@ public record ServeSettings(Duration every, SweepOptions options) {
                 + (o.policy().force() ? ", FORCED (live workers' jobs too)" : "")
                 + ", " + (o.queues().isEmpty() ? "every queue in rq:queues" : "queues " + String.join(",", o.queues()))
                 + (o.excludedQueues().isEmpty() ? "" : " except " + String.join(",", o.excludedQueues()))
+                + (o.maxJobs() == 0 ? ", no cap" : ", at most " + o.maxJobs() + " jobs")
                 + ", max age " + Durations.text(o.policy().maxAge()) + ", margin " + Durations.text(o.policy().margin())
                 + (o.backup() == null ? "" : ", backup to " + o.backup());
     }
@@ -78,6 +100,16 @@ public record ServeSettings(Duration every, SweepOptions options) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name(property) + ": " + e.getMessage());
         }
+    }
+
+    /** true or false, nothing else: a typo in dry-run must not quietly turn it off. */
+    private static boolean flag(String property, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase();
+        return switch (v) {
+            case "true" -> true;
+            case "false", "" -> false;
+            default -> throw new IllegalArgumentException(name(property) + ": '" + value + "' is not true or false");
+        };
     }
 
     private static SweepOptions.Action action(String value) {

@@ -84,6 +84,7 @@ public final class SweepHealth {
                     .withData("stuck", last.stuck())
                     .withData("cleaned", last.cleaned())
                     .withData("errors", last.errors())
+                    .withData("capped", last.capped())
                     .withData("skippedQueues", String.join(",", last.skippedQueues()));
             Instant success = state.lastSuccessAt();
             if (success != null) {

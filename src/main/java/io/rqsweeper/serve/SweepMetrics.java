@@ -37,6 +37,7 @@ public class SweepMetrics {
     private final Map<String, QueueGauges> queues = new ConcurrentHashMap<>();
     private final AtomicLong lastSuccessMillis = new AtomicLong();
     private final AtomicLong redisUp = new AtomicLong();
+    private final AtomicLong capped = new AtomicLong();
     private volatile boolean registered;
 
     /** The per-queue gauges; the map holds the values the registry reads. */
@@ -54,9 +55,17 @@ public class SweepMetrics {
         Gauge.builder(PREFIX + "last.success.timestamp", lastSuccessMillis, m -> m.get() / 1000.0).baseUnit("seconds")
                 .description("When the last sweep that reached Redis without trouble ended (Unix time; 0: none yet)")
                 .register(registry);
+        Gauge.builder(PREFIX + "capped", capped, AtomicLong::get)
+                .description("Abandoned jobs the last sweep found when they were more than the max-jobs cap and it acted "
+                        + "on none; 0 when it was not capped").register(registry);
         for (SweepOutcome o : SweepOutcome.values()) {
             sweeps(o);
         }
+    }
+
+    /** After a sweep that reached Redis: the abandoned jobs it left because of the cap, or 0. */
+    void capped(long found) {
+        capped.set(found);
     }
 
     void jobCleaned(JobReport j) {

@@ -130,7 +130,8 @@ public class SweepSchedule {
         SweepOutcome outcome = SweepOutcome.of(report, stopping);
 
         Boolean redisBefore = state.record(new SweepState.LastSweep(at, took, outcome, report.queues(), report.checked(),
-                report.stuck(), report.cleaned(), report.errors(), report.skippedQueues(), report.redisProblem()));
+                report.stuck(), report.cleaned(), report.errors(), report.skippedQueues(), report.redisProblem(),
+                report.capped()));
         metrics.sweep(outcome, took);
         if (outcome == SweepOutcome.STOPPED) {
             LOG.infof("Sweep stopped for shutdown after %d entries checked, %d cleaned", report.checked(), report.cleaned());
@@ -154,6 +155,7 @@ public class SweepSchedule {
             LOG.infof("Redis at %s is back after %s; sweeping resumed", target.redacted(), Durations.clock(down.toSeconds()));
         }
         metrics.queues(listener.started, listener.abandoned, listener.skipped);
+        metrics.capped(report.capped() ? report.stuck() : 0);
         if (report.redisProblem() != null) {
             once("problem:" + report.redisProblem(), () -> LOG.errorf("Sweep could not read Redis: %s", report.redisProblem()));
         }

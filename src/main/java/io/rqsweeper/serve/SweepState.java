@@ -23,9 +23,10 @@ public class SweepState {
      * @param errors        entries or queues that could not be handled
      * @param skippedQueues queues another sweeper held the lock of
      * @param problem       what went wrong with Redis, or null
+     * @param capped        it found more abandoned jobs than the max-jobs cap and acted on none
      */
     public record LastSweep(Instant at, Duration took, SweepOutcome outcome, int queues, int checked, int stuck,
-                            int cleaned, int errors, List<String> skippedQueues, String problem) {
+                            int cleaned, int errors, List<String> skippedQueues, String problem, boolean capped) {
     }
 
     private volatile Instant scheduledAt;

@@ -15,10 +15,21 @@ import java.util.List;
  * @param deleteKeys         extra keys deleted with a job, {@code {id}} replaced by its id (delete only)
  * @param deleteDependents   delete the jobs that depended on a deleted job too, recursively
  * @param backup             file to append a backup line to before each change, or null
+ * @param maxJobs            the safety cap: a sweep that finds more abandoned jobs than this acts on none; 0 = no cap
  */
 public record SweepOptions(List<String> queues, List<String> excludedQueues, SweepPolicy policy, Action action,
                            boolean dryRun, String assumedRqVersion, List<String> deleteKeys, boolean deleteDependents,
-                           java.nio.file.Path backup) {
+                           java.nio.file.Path backup, int maxJobs) {
+
+    /** The command line's and serve's default cap. */
+    public static final int DEFAULT_MAX_JOBS = 1000;
+
+    /** Options without a cap (callers that count on every job being handled, such as tests). */
+    public SweepOptions(List<String> queues, List<String> excludedQueues, SweepPolicy policy, Action action,
+                        boolean dryRun, String assumedRqVersion, List<String> deleteKeys, boolean deleteDependents,
+                        java.nio.file.Path backup) {
+        this(queues, excludedQueues, policy, action, dryRun, assumedRqVersion, deleteKeys, deleteDependents, backup, 0);
+    }
 
     /** Options with every later addition at its default: fail, no exclusions, no backup. */
     public static SweepOptions of(List<String> queues, SweepPolicy policy, Action action, boolean dryRun,

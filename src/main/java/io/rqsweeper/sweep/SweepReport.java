@@ -22,11 +22,22 @@ import java.util.List;
  *                       request), or null
  * @param skippedQueues  queues (among {@code queues}) left alone because another sweeper held their lock; not
  *                       errors
+ * @param capped         more abandoned jobs were found than {@link SweepOptions#maxJobs()}: none was acted on, and
+ *                       {@code stuck} is how many were found
  */
 public record SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
                           int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
                           List<String> warnings, int workerRegistrationsRemoved, String stoppedBy,
-                          List<String> skippedQueues) {
+                          List<String> skippedQueues, boolean capped) {
+
+    /** A report of a sweep that was not capped. */
+    public SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
+                       int checked, int stuck, int cleaned, int errors, List<JobReport> jobs,
+                       List<String> warnings, int workerRegistrationsRemoved, String stoppedBy,
+                       List<String> skippedQueues) {
+        this(redisAvailable, redisProblem, options, queues, checked, stuck, cleaned, errors, jobs, warnings,
+                workerRegistrationsRemoved, stoppedBy, skippedQueues, false);
+    }
 
     /** A report in which no queue was skipped. */
     public SweepReport(boolean redisAvailable, String redisProblem, SweepOptions options, int queues,
@@ -39,7 +50,7 @@ public record SweepReport(boolean redisAvailable, String redisProblem, SweepOpti
     /** The same report with the job list a collecting caller gathered. */
     public SweepReport withJobs(List<JobReport> all) {
         return new SweepReport(redisAvailable, redisProblem, options, queues, checked, stuck, cleaned, errors, List.copyOf(all),
-                warnings, workerRegistrationsRemoved, stoppedBy, skippedQueues);
+                warnings, workerRegistrationsRemoved, stoppedBy, skippedQueues, capped);
     }
 
     /** A sweep that could not start. */

@@ -59,6 +59,17 @@ public class SweepService {
     private final LuaScript deleteJob = LuaScript.load("delete_job", RqKeys.luaPrefixTable());
     private final LuaScript removeEntry = LuaScript.load("remove_entry", RqKeys.luaPrefixTable());
     private final LuaScript pruneWorker = LuaScript.loadStandalone("prune_worker_registration");
+    private final LuaScript permissions = LuaScript.loadStandalone("permissions");
+
+    /**
+     * Every command the change scripts may run, with keys of the kinds they touch: a user who may not run one of
+     * them is told before anything is changed (see {@code permissions.lua}).
+     */
+    static final List<String> WRITE_COMMANDS = List.of(
+            "hset rq:job:x status failed", "del rq:job:x", "expire rq:job:x 1", "pexpire rq:job:x 1", "persist rq:job:x",
+            "set rq:job:x v", "zadd rq:failed:q 1 x", "zrem rq:wip:q x", "lpush rq:queue:q x", "rpush rq:queue:q x",
+            "lrem rq:queue:q 0 x", "linsert rq:queue:q before x y", "sadd rq:queues rq:queue:q", "srem rq:workers rq:worker:w",
+            "xadd rq:results:x * k v");
 
     @Inject
     RedisConnector connector;
@@ -139,6 +150,9 @@ public class SweepService {
             for (LuaScript script : List.of(failJob, requeueJob, deleteJob, removeEntry)) {
                 redis.load(script);
             }
+            if (!options.dryRun()) {
+                checkPermissions(redis);
+            }
             List<String> queues = new ArrayList<>(options.queues().isEmpty() ? run.rq.queueNames() : options.queues());
             queues.removeAll(options.excludedQueues());
             queueCount = queues.size();
@@ -148,6 +162,19 @@ public class SweepService {
                 sink.queue(queue, entries);
             }
             sink.started(queueCount, run.total);
+            int cap = options.maxJobs();
+            if (cap > 0 && run.total > cap) {
+                // More entries than the cap: count the abandoned jobs first, and act on none if they are too many.
+                int abandoned = countAbandoned(run, queues);
+                if (abandoned > cap) {
+                    run.warnings.add("found " + abandoned + " abandoned jobs, more than --max-jobs " + cap
+                            + ": none was " + (options.dryRun() ? "planned" : "changed")
+                            + " (a wrong rule or clock must not empty a queue; check, then pass --max-jobs 0 or a higher cap)");
+                    SweepReport capped = report(true, null, null, options, queueCount, 0, run, 0);
+                    return new SweepReport(true, null, options, queueCount, capped.checked(), abandoned, 0, capped.errors(),
+                            List.of(), capped.warnings(), 0, null, List.of(), true);
+                }
+            }
             for (String queue : queues) {
                 if (stopRequested(run)) {
                     break;
@@ -168,6 +195,55 @@ public class SweepService {
             return report(true, null, "cannot close the backup file: " + e.getMessage(), options, queueCount, checked, run, pruned);
         }
         return report(true, null, run.stopped, options, queueCount, checked, run, pruned);
+    }
+
+    /**
+     * Counts the entries of these queues whose job is abandoned (a job hash that exists: dangling and stale entries
+     * are only bookkeeping and do not count), reading as the sweep does and changing nothing.
+     */
+    private int countAbandoned(Run run, List<String> queues) {
+        int abandoned = 0;
+        for (String queue : queues) {
+            Set<String> seen = new HashSet<>();
+            String cursor = "0";
+            do {
+                PageReader.Read read;
+                try {
+                    read = PageReader.await(run.pages.start(queue, cursor, PAGE_SIZE));
+                } catch (RedisCommandException e) {
+                    break; // the sweep itself reports the queue that cannot be read
+                }
+                cursor = read.page().cursor();
+                for (RqReader.EntryFacts f : read.facts()) {
+                    if (!f.present() || f.jobError() != null || f.job() == null || !seen.add(f.entry().member())) {
+                        continue;
+                    }
+                    Assessment a = assess(run.rq, queue, f, read.now(), run.options, run.fleetVersions);
+                    if (a.verdict().kind() == Kind.ABANDONED) {
+                        abandoned++;
+                    }
+                }
+            } while (!"0".equals(cursor));
+        }
+        return abandoned;
+    }
+
+    /**
+     * Refuses to start changing jobs when the Redis user may not run a command the scripts need, naming each as
+     * Redis's NOPERM error does. Nothing has been changed at this point.
+     */
+    private void checkPermissions(RedisSession redis) {
+        io.vertx.redis.client.Response denied = redis.eval(permissions, List.of(), WRITE_COMMANDS);
+        if (denied == null || denied.size() == 0) {
+            return;
+        }
+        List<String> commands = new ArrayList<>();
+        for (io.vertx.redis.client.Response r : denied) {
+            commands.add("'" + r.toString().split(" ")[0] + "'");
+        }
+        throw new RedisCommandException("NOPERM this user has no permissions to run the " + String.join(", ", commands)
+                + " command" + (commands.size() > 1 ? "s" : "") + " (needed to change jobs; see the README's ACL rule); "
+                + "nothing was changed");
     }
 
     /** Whether the sink asked the sweep to stop; remembers it for the report. */
@@ -558,7 +634,7 @@ public class SweepService {
     /** Dependents deleted recursively are reported as jobs of their own, not as a parent's list. */
     private static SweepOptions withoutDependentsList(SweepOptions o) {
         return new SweepOptions(o.queues(), o.excludedQueues(), o.policy(), o.action(), o.dryRun(), o.assumedRqVersion(),
-                o.deleteKeys(), true, o.backup());
+                o.deleteKeys(), true, o.backup(), o.maxJobs());
     }
 
     /**

@@ -60,7 +60,7 @@ class ServeSettingsTest {
                 Map.entry("RQ_SWEEPER_SWEEP_DRY_RUN", "true"),
                 Map.entry("RQ_SWEEPER_SWEEP_FORCE", "true"),
                 Map.entry("RQ_SWEEPER_SWEEP_RQ_VERSION", "2.12"),
-                Map.entry("RQ_SWEEPER_SWEEP_BACKUP", "/var/lib/rq-sweeper/backup.jsonl")));
+                Map.entry("RQ_SWEEPER_SWEEP_BACKUP", System.getProperty("java.io.tmpdir") + "/rq-sweeper-backup.jsonl")));
         assertEquals(Duration.ofSeconds(90), s.every(), "a bare interval is in seconds");
         SweepOptions o = s.options();
         assertEquals(SweepOptions.Action.DELETE, o.action());
@@ -71,7 +71,7 @@ class ServeSettingsTest {
         assertEquals(List.of("job_progress:{id}", "lock:{id}"), o.deleteKeys());
         assertTrue(o.deleteDependents() && o.dryRun() && o.policy().force());
         assertEquals("2.12", o.assumedRqVersion());
-        assertEquals(Path.of("/var/lib/rq-sweeper/backup.jsonl"), o.backup());
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "rq-sweeper-backup.jsonl"), o.backup());
     }
 
     @Test
@@ -82,7 +82,15 @@ class ServeSettingsTest {
                 Map.of("RQ_SWEEPER_SCHEDULE_EVERY", "500ms"),
                 Map.of("RQ_SWEEPER_SWEEP_DELETE_KEYS", "job_progress:{id}"),
                 Map.of("RQ_SWEEPER_SWEEP_ACTION", "delete", "RQ_SWEEPER_SWEEP_DELETE_KEYS", "no-id-here"),
-                Map.of("RQ_SWEEPER_SWEEP_RQ_VERSION", "banana"))) {
+                Map.of("RQ_SWEEPER_SWEEP_RQ_VERSION", "banana"),
+                Map.of("RQ_SWEEPER_SWEEP_MARGIN", "abc"),
+                Map.of("RQ_SWEEPER_SWEEP_MARGIN", "-1s"),
+                Map.of("RQ_SWEEPER_SCHEDULE_EVERY", "often"),
+                Map.of("RQ_SWEEPER_SWEEP_DRY_RUN", "maybe"),
+                Map.of("RQ_SWEEPER_SWEEP_FORCE", "yes"),
+                Map.of("RQ_SWEEPER_SWEEP_DELETE_DEPENDENTS", "1"),
+                Map.of("RQ_SWEEPER_SWEEP_BACKUP", "/nonexistent-dir/backup.jsonl"),
+                Map.of("RQ_SWEEPER_SWEEP_BACKUP", System.getProperty("java.io.tmpdir")))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fromEnv(env), env.toString());
             String named = env.keySet().stream().filter(k -> !k.equals("RQ_SWEEPER_SWEEP_ACTION") || env.size() == 1)
                     .findFirst().orElseThrow();

@@ -14,6 +14,8 @@ public final class RedisServer implements AutoCloseable {
     private final String password;
     private final List<String> extraArgs;
     private Process process;
+    /** The data directory, kept across restarts for a server that persists; null: a fresh one each start. */
+    private String dir;
 
     private RedisServer(int port, String password, List<String> extraArgs) {
         this.port = port;
@@ -40,13 +42,53 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A server that writes every change to its append-only file before answering (appendfsync always) and keeps
+     * its directory across {@link #restart()}: killed and restarted, it has every change it acknowledged.
+     */
+    public static RedisServer startPersistent() {
+        RedisServer server = new RedisServer(Processes.freePort(), null, List.of("--appendonly", "yes",
+                "--appendfsync", "always", "--appenddirname", "aof"));
+        server.dir = tempDir();
+        server.launch();
+        return server;
+    }
+
+    /** A server with these extra redis-server arguments (e.g. --replicaof, --maxmemory). */
+    public static RedisServer startWith(String... args) {
+        RedisServer server = new RedisServer(Processes.freePort(), null, List.of(args));
+        server.launch();
+        return server;
+    }
+
+    /** A server on a port chosen beforehand (e.g. one a command is already trying to reach). */
+    public static RedisServer startOn(int port, String password) {
+        RedisServer server = new RedisServer(port, password, List.of());
+        server.launch();
+        return server;
+    }
+
+    /** A TLS-only server presenting {@code cert} that admits only clients with a certificate signed by {@code clientCa}. */
+    public static RedisServer startTlsWithClientCertificates(java.nio.file.Path cert, java.nio.file.Path key,
+                                                             java.nio.file.Path clientCa) {
+        int tlsPort = Processes.freePort();
+        RedisServer server = new RedisServer(tlsPort, null, List.of("--port", "0", "--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", clientCa.toString(), "--tls-auth-clients", "yes"));
+        server.launch();
+        return server;
+    }
+
     private void launch() {
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+                "--save", "", "--daemonize", "no", "--loglevel", "warning",
                 // Its own empty directory: a dump.rdb lying in the working directory must not be loaded.
-                "--dir", tempDir()));
+                "--dir", dir != null ? dir : tempDir()));
         if (password != null) {
             cmd.addAll(List.of("--requirepass", password));
+        }
+        if (!extraArgs.contains("--appendonly")) {
+            cmd.addAll(List.of("--appendonly", "no"));
         }
         cmd.addAll(extraArgs);
         try {
