@@ -25,8 +25,12 @@ public class RuleOptions {
     public SweepPolicy policy(CommandLine commandLine, SweeperConfig config) {
         try {
             return new SweepPolicy(
-                    Durations.parse(maxAge == null ? config.sweep().maxAge() : maxAge, ChronoUnit.MINUTES),
-                    margin == null ? config.sweep().margin() : Durations.parse(margin, ChronoUnit.SECONDS),
+                    maxAge == null
+                            ? Durations.option("rq-sweeper.sweep.max-age (RQ_SWEEPER_SWEEP_MAX_AGE)", config.sweep().maxAge(), ChronoUnit.MINUTES)
+                            : Durations.option("--max-age", maxAge, ChronoUnit.MINUTES),
+                    margin == null
+                            ? Durations.option("rq-sweeper.sweep.margin (RQ_SWEEPER_SWEEP_MARGIN)", config.sweep().margin(), ChronoUnit.SECONDS)
+                            : Durations.option("--margin", margin, ChronoUnit.SECONDS),
                     false);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
