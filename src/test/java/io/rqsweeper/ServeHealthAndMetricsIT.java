@@ -12,8 +12,10 @@ import io.rqsweeper.testing.RqScenario;
 import io.rqsweeper.testing.RqWorker;
 import io.rqsweeper.testing.ServeLauncherProvider;
 import io.rqsweeper.testing.ServeUnderTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +39,11 @@ class ServeHealthAndMetricsIT {
     private static final long EVERY_MILLIS = 2000;
     /** The scheduler looks at its triggers once a second, and the machine may be busy: slack for "one interval". */
     private static final long SLACK_MILLIS = 2000;
+
+    @AfterAll
+    static void stopServe() throws IOException {
+        ServeLauncherProvider.stop();
+    }
 
     @Test
     void servesHealthAndFailsAKilledWorkersJobWithinOneInterval() throws Exception {

@@ -77,9 +77,11 @@ class ServeIT {
             Processes.await("sweeping to resume\n" + serve.log(), EVERY_MILLIS + SLACK_MILLIS + 3000,
                     () -> "0".equals(redis.cli("ZCARD", "rq:wip:default")));
             assertEquals(1.0, metric(metrics(serve), "rq_sweeper_redis_up"));
+            // The entry leaves Redis a moment before serve has logged it.
+            Processes.await("the log line of the removed entry\n" + serve.log(), 5000,
+                    () -> serve.log().contains("Cleaned job ghost-after-outage on default: removed"));
             String log = serve.log();
             assertTrue(log.contains("is back after"), log);
-            assertTrue(log.contains("Cleaned job ghost-after-outage on default: removed"), log);
             assertEquals(1, count(log, "WARN.*is unavailable"), log);
             assertFalse(log.contains("Exception"), log);
         }

@@ -47,6 +47,7 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
     private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^\\s:]+:(\\d+)");
     private static volatile RedisServer redis;
     private static volatile Path log;
+    private static volatile ServeLauncher current;
 
     /** The redis-server the current {@link ServeUnderTest} process sweeps. */
     public static RedisServer redis() {
@@ -62,6 +63,18 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
             return Files.readString(log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stops the current {@link ServeUnderTest} process and its redis-server now, from the test class's
+     * {@code @AfterAll}: Quarkus would stop it only when the next {@code @QuarkusIntegrationTest} class needs another
+     * application, or at the end of the run, and it would go on sweeping while the other integration tests run.
+     * With {@code quarkus.package.jar.aot.enabled}, {@code app.aot} is written here.
+     */
+    public static void stop() throws IOException {
+        if (current != null) {
+            current.close();
         }
     }
 
@@ -120,6 +133,7 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
     private static final class ServeLauncher implements ArtifactLauncher<ArtifactLauncher.InitContext> {
         private final ArtifactLauncher<?> quarkus;
         private final ServeUnderTest settings;
+        private boolean closed;
 
         ServeLauncher(ArtifactLauncher<?> quarkus, ServeUnderTest settings) {
             this.quarkus = quarkus;
@@ -133,6 +147,7 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
 
         @Override
         public Optional<ListeningAddress> start() throws IOException {
+            current = this;
             redis = RedisServer.start();
             log = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(LogRuntimeConfig.class)
                     .file().path().toPath();
@@ -189,7 +204,11 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
         }
 
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 quarkus.close();
             } finally {
