@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * chosen from the raw arguments before Quarkus starts. Quarkus 3.33's launchers start a
  * {@code @QuarkusIntegrationTest}'s artifact with no program arguments ({@code DefaultJarLauncher.start()} and
  * {@code DefaultNativeImageLauncher.start()} pass an empty array; {@code QuarkusTestProfile.commandLineParameters()}
- * reaches only {@code @QuarkusTest}), and rq-sweeper without a command prints its usage and exits. So for a class
+ * reaches only {@code @QuarkusTest}), and rq-sweeper without a command exits with a usage error. So for a class
  * annotated {@link ServeUnderTest}, this provider takes Quarkus's own launcher for the artifact and starts it with
  * {@code serve --redis-url <a fresh redis-server>}; everything else (JVM or native flags, the log file, the AOT
  * recording, stopping the process) stays Quarkus's.
