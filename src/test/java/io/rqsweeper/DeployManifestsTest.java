@@ -19,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Kubernetes manifests in deploy/kubernetes/: valid YAML, probes on serve's endpoints, ports that agree. */
+/**
+ * The Kubernetes manifests in deploy/kubernetes/ and the image they run (Dockerfile.native): valid YAML, probes on
+ * serve's endpoints, ports, users and the builder image that agree.
+ */
 class DeployManifestsTest {
     private static final Path DIR = Path.of("deploy/kubernetes");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -127,6 +130,38 @@ class DeployManifestsTest {
         assertEquals(List.of(), unknown);
     }
 
+    @Test
+    void workloadsRunTheNativeImagesExecutableAsItsUserWithABoundedHeap() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile.native"));
+        String user = lastInstruction(dockerfile, "USER").split(":")[0];
+        assertEquals("[\"/usr/local/bin/rq-sweeper\"]", lastInstruction(dockerfile, "ENTRYPOINT"));
+        assertEquals("[\"serve\"]", lastInstruction(dockerfile, "CMD"));
+        for (JsonNode workload : List.of(manifests().get("Deployment"), manifests().get("Job"))) {
+            JsonNode c = onlyContainer(workload);
+            assertFalse(c.has("command"), "the image's ENTRYPOINT runs the args: " + c);
+            assertEquals(user, workload.at("/spec/template/spec/securityContext/runAsUser").asText(), "Dockerfile.native's USER");
+            List<String> args = new ArrayList<>();
+            c.get("args").forEach(a -> args.add(a.asText()));
+            assertTrue(args.stream().anyMatch(a -> a.matches("-Xmx\\d+m")), "a fixed heap, not 80% of the limit: " + args);
+        }
+    }
+
+    @Test
+    void dockerfileBuildsInTheImageOfNativeContainerBuilds() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile.native"));
+        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        String from = dockerfile.lines().filter(l -> l.startsWith("FROM ") && l.endsWith(" AS build")).findFirst().orElseThrow();
+        String image = from.substring("FROM ".length(), from.length() - " AS build".length());
+        assertTrue(properties.contains("\nquarkus.native.builder-image=" + image + "\n"),
+                "-Dquarkus.native.container-build=true must build in " + image + ", as Dockerfile.native does");
+    }
+
+    /** The argument of the last instruction of this name: the one of the runtime stage. */
+    private static String lastInstruction(String dockerfile, String name) {
+        return dockerfile.lines().filter(l -> l.startsWith(name + " ")).reduce((a, b) -> b).orElseThrow()
+                .substring(name.length() + 1).trim();
+    }
+
     /** Non-root, read-only root filesystem, no privilege escalation, the Redis URL and password from a Secret. */
     private static void assertHardened(JsonNode workload, JsonNode c) {
         JsonNode pod = workload.at("/spec/template/spec");
@@ -134,7 +169,6 @@ class DeployManifestsTest {
         assertTrue(pod.at("/securityContext/runAsUser").asInt() > 0, "runAsUser");
         assertTrue(c.at("/securityContext/readOnlyRootFilesystem").asBoolean(), "readOnlyRootFilesystem");
         assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), "allowPrivilegeEscalation");
-        assertEquals("/tmp", c.at("/volumeMounts/0/mountPath").asText(), "a writable /tmp");
         Map<String, JsonNode> env = env(c);
         for (String name : List.of("RQ_SWEEPER_REDIS_URL", "RQ_SWEEPER_REDIS_PASSWORD")) {
             JsonNode ref = env.get(name).at("/valueFrom/secretKeyRef");

@@ -1,6 +1,7 @@
 package io.rqsweeper;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rqsweeper.testing.PackagedApplication;
 import io.rqsweeper.testing.Processes;
 import io.rqsweeper.testing.RedisServer;
 import org.junit.jupiter.api.Test;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What only a real process shows: the environment, the port, the streams. Runs the packaged application,
- * the native binary when {@code native.image.path} names one that exists, else the jar.
+ * What only a real process shows: the environment, the port, the streams. Runs the packaged application that the
+ * last build made (the jar, or the native executable after {@code -Dnative}), as the Quarkus twins do.
  */
 class PackagedProcessIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,14 +33,7 @@ class PackagedProcessIT {
     }
 
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        String nativePath = System.getProperty("native.image.path");
-        if (nativePath != null && Files.isExecutable(Path.of(nativePath))) {
-            cmd.add(nativePath);
-        } else {
-            cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    "target/quarkus-app/quarkus-run.jar"));
-        }
+        List<String> cmd = new ArrayList<>(PackagedApplication.command());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("RQ_") || k.startsWith("QUARKUS_"));

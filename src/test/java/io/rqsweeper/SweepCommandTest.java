@@ -12,6 +12,8 @@ import io.rqsweeper.testing.RqScenario;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +54,26 @@ class SweepCommandTest {
             assertEquals(0, doc.get("checked").asInt());
             assertEquals(0, doc.get("stuck").asInt());
             assertTrue(doc.get("jobs").isArray());
+        }
+    }
+
+    @Test
+    void requeuedJobGoesBackOnItsQueueAndAWorkerFinishesIt(QuarkusMainLauncher launcher) throws Exception {
+        List<RqInstall> versions = RqInstall.selected();
+        RqInstall rq = versions.get(versions.size() - 1);
+        try (RedisServer redis = RedisServer.start()) {
+            RqScenario scenario = new RqScenario(rq, redis);
+            Path marker = Files.createTempDirectory("rq").resolve("marker");
+            RqScenario.Started job = scenario.abandonedJob("default",
+                    Map.of("func", "rqtasks.sleep_once", "args", List.of(marker.toString(), 300)));
+            LaunchResult r = launcher.launch("sweep", "--redis-url", redis.url(), "--action", "requeue", "-o", "json");
+            assertEquals(0, r.exitCode(), evidence(r));
+            JsonNode only = JSON.readTree(r.getOutput()).get("jobs").get(0);
+            assertEquals("requeued", only.get("outcome").asText(), evidence(r));
+            assertEquals("requeue", only.get("action").asText(), evidence(r));
+            assertEquals("queued", scenario.view("default", job.id()).get("status").asText());
+            scenario.drain("default");
+            assertEquals("finished", scenario.view("default", job.id()).get("status").asText());
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code rq-sweeper serve} process of the packaged application (the jar, or the native binary when
- * {@code native.image.path} names one), on a free port, its output in a file; stopped by PID.
+ * A real {@code rq-sweeper serve} process of the packaged application ({@link PackagedApplication}: the jar, or the
+ * native executable after {@code -Dnative}), on a free port, its output in a file; stopped by PID.
  */
 public final class ServeProcess implements AutoCloseable {
     private final Process process;
@@ -31,7 +31,7 @@ public final class ServeProcess implements AutoCloseable {
         int port = Processes.freePort();
         try {
             Path log = Files.createTempFile("rq-sweeper-serve", ".log");
-            List<String> cmd = new ArrayList<>(command());
+            List<String> cmd = new ArrayList<>(PackagedApplication.command());
             cmd.add("serve");
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -48,16 +48,6 @@ public final class ServeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The packaged application: the native binary when one was built, else the jar. */
-    public static List<String> command() {
-        String nativePath = System.getProperty("native.image.path");
-        if (nativePath != null && Files.isExecutable(Path.of(nativePath))) {
-            return List.of(nativePath);
-        }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                "target/quarkus-app/quarkus-run.jar");
     }
 
     public int port() {

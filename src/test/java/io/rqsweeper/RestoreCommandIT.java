@@ -1,0 +1,8 @@
+package io.rqsweeper;
+
+import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
+
+/** The same tests, run against the packaged application (the jar, or the native executable after -Dnative). */
+@QuarkusMainIntegrationTest
+class RestoreCommandIT extends RestoreCommandTest {
+}
