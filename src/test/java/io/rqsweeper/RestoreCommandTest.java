@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.rqsweeper.SweepCommandTest.evidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,11 @@ class RestoreCommandTest {
         try (RedisServer redis = RedisServer.start()) {
             RqScenario.Started job = new RqScenario(rq, redis).abandonedJob("default", Map.of());
             redis.cli("SET", "job_progress:" + job.id(), "50%");
+            // A second abandoned job: a backup holds a whole page's changes, not one.
+            String other = rq.ctl(redis.url(), "clone_job", Map.of("id", job.id(), "queue", "default",
+                    "member", job.member(), "count", 1)).get("ids").get(0).asText();
+            String otherMember = other + job.member().substring(job.id().length());
+            redis.cli("SET", "job_progress:" + other, "10%");
 
             LaunchResult sweep = launcher.launch("sweep", "--redis-url", redis.url(), "--action", "delete",
                     "--delete-key", "job_progress:{id}", "--backup", backup.toString());
@@ -41,11 +47,13 @@ class RestoreCommandTest {
                     evidence(sweep));
             assertEquals("0", redis.cli("EXISTS", "rq:job:" + job.id()));
             assertEquals("0", redis.cli("EXISTS", "job_progress:" + job.id()));
+            assertEquals("0", redis.cli("EXISTS", "rq:job:" + other));
 
             LaunchResult dry = launcher.launch("restore", backup.toString(), "--redis-url", redis.url(), "--dry-run", "-o", "json");
             assertEquals(0, dry.exitCode(), evidence(dry));
             JsonNode doc = JSON.readTree(dry.getOutput());
-            assertEquals("would-restore", doc.get("jobs").get(0).get("outcome").asText(), evidence(dry));
+            assertEquals(2, doc.get("jobs").size(), evidence(dry));
+            doc.get("jobs").forEach(j -> assertEquals("would-restore", j.get("outcome").asText(), evidence(dry)));
             assertEquals("0", redis.cli("EXISTS", "rq:job:" + job.id()));
 
             LaunchResult restore = launcher.launch("restore", backup.toString(), "--redis-url", redis.url());
@@ -53,7 +61,9 @@ class RestoreCommandTest {
             assertTrue(restore.getOutput().contains("Restored job " + job.id()), evidence(restore));
             assertEquals("started", redis.cli("HGET", "rq:job:" + job.id(), "status"));
             assertEquals("50%", redis.cli("GET", "job_progress:" + job.id()));
-            assertEquals(job.member(), redis.cli("ZRANGE", "rq:wip:default", "0", "-1"));
+            assertTrue(restore.getOutput().contains("Restored job " + other), evidence(restore));
+            assertEquals("10%", redis.cli("GET", "job_progress:" + other));
+            assertEquals(Set.of(job.member(), otherMember), Set.of(redis.cli("ZRANGE", "rq:wip:default", "0", "-1").split("\\s+")));
 
             // Restoring twice: the job is no longer what the sweep left, so it is refused.
             LaunchResult again = launcher.launch("restore", backup.toString(), "--redis-url", redis.url());

@@ -155,9 +155,11 @@ public final class BackupFile implements AutoCloseable {
      */
     public static List<Entry> read(Path path) throws IOException {
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        List<Entry> entries = new ArrayList<>();
-        JsonNode pending = null;
-        int pendingLine = 0;
+        // A sweep writes a page's before lines, makes the changes, then writes their after lines: an after line
+        // belongs to the latest before line of the same job that has none yet.
+        List<JsonNode[]> changes = new ArrayList<>();
+        List<Integer> lineOf = new ArrayList<>();
+        java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
@@ -169,21 +171,20 @@ public final class BackupFile implements AutoCloseable {
                 throw new IllegalArgumentException(path + " line " + (i + 1) + " is not JSON");
             }
             String type = node.path("type").asText();
+            String id = node.path("id").asText();
             if ("before".equals(type)) {
-                if (pending != null) {
-                    entries.add(entry(pendingLine, pending, null));
-                }
-                pending = node;
-                pendingLine = i + 1;
-            } else if ("after".equals(type) && pending != null && pending.path("id").asText().equals(node.path("id").asText())) {
-                entries.add(entry(pendingLine, pending, node));
-                pending = null;
+                waiting.put(id, changes.size());
+                changes.add(new JsonNode[] {node, null});
+                lineOf.add(i + 1);
+            } else if ("after".equals(type) && waiting.containsKey(id)) {
+                changes.get(waiting.remove(id))[1] = node;
             } else {
                 throw new IllegalArgumentException(path + " line " + (i + 1) + " is not an rq-sweeper backup line");
             }
         }
-        if (pending != null) {
-            entries.add(entry(pendingLine, pending, null));
+        List<Entry> entries = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            entries.add(entry(lineOf.get(i), changes.get(i)[0], changes.get(i)[1]));
         }
         java.util.Collections.reverse(entries);
         return entries;
