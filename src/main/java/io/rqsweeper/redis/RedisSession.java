@@ -44,18 +44,20 @@ public final class RedisSession implements AutoCloseable {
     /** Runs a Lua script with EVALSHA, loading it first when Redis does not know it (NOSCRIPT). */
     public Response eval(LuaScript script, List<?> keys, List<?> args) {
         try {
-            return evalSha(script, keys, args);
+            return evalSha(script, keys, args, false);
         } catch (RedisCommandException e) {
             if (!e.isNoScript()) {
                 throw e;
             }
-            load(script);
-            return evalSha(script, keys, args);
+            // EVAL with the source, not LOAD then EVALSHA: scripts flushed again in between cannot fail it.
+            return evalSha(script, keys, args, true);
         }
     }
 
-    private Response evalSha(LuaScript script, List<?> keys, List<?> args) {
-        Request request = Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
+    private Response evalSha(LuaScript script, List<?> keys, List<?> args, boolean withSource) {
+        Request request = withSource
+                ? Request.cmd(Command.EVAL).arg(script.source()).arg(keys.size())
+                : Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
         keys.forEach(k -> addArg(request, k));
         args.forEach(a -> addArg(request, a));
         return await(connection.send(request), target, timeout, "EVALSHA " + script.name());
