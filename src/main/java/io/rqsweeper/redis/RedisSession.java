@@ -49,8 +49,16 @@ public final class RedisSession implements AutoCloseable {
             if (!e.isNoScript()) {
                 throw e;
             }
-            // EVAL with the source, not LOAD then EVALSHA: scripts flushed again in between cannot fail it.
-            return evalSha(script, keys, args, true);
+            load(script);
+            try {
+                return evalSha(script, keys, args, false);
+            } catch (RedisCommandException again) {
+                if (!again.isNoScript()) {
+                    throw again;
+                }
+                // Flushed again since the load: EVAL with the source cannot meet NOSCRIPT.
+                return evalSha(script, keys, args, true);
+            }
         }
     }
 
