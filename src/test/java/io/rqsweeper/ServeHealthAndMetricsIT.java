@@ -53,7 +53,7 @@ class ServeHealthAndMetricsIT {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks[0].data.settings", equalTo("every 2s: fail abandoned jobs (requeue those never started), "
-                        + "every queue in rq:queues, max age 10m, margin 30s"));
+                        + "every queue in rq:queues, at most 1000 jobs, max age 10m, margin 30s"));
         Processes.await("/q/health/ready to answer 200\n" + ServeLauncherProvider.log(), EVERY_MILLIS + SLACK_MILLIS + 5000,
                 () -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/health/ready").then().statusCode(200)
