@@ -58,7 +58,7 @@ public class InspectCommand implements Callable<Integer> {
         if (jobId.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "JOB_ID is empty");
         }
-        JobInspection in = service.inspect(redis.target(), redis.timeout(), jobId, rule.policy(spec.commandLine(), config));
+        JobInspection in = service.inspect(redis.target(), redis.timeout(), jobId, rule.policy(spec.commandLine(), config, false));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int exit = ExitCodes.OK;

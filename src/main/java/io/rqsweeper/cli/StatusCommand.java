@@ -77,7 +77,7 @@ public class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
-        StatusOptions options = new StatusOptions(List.copyOf(queues), rule.policy(spec.commandLine(), config));
+        StatusOptions options = new StatusOptions(List.copyOf(queues), rule.policy(spec.commandLine(), config, false));
         Duration every = null;
         if (watch != null) {
             try {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,14 +46,8 @@ public class SweepCommand implements Callable<Integer> {
             description = "Queue to sweep (repeatable). Default: every queue in rq:queues.")
     List<String> queues = new ArrayList<>();
 
-    @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "Also abandon a job older than this (now - started_at) whose worker is provably gone, "
-                    + "before its heartbeat lapses. A bare number means minutes. Default: 10m.")
-    String maxAge;
-
-    @Option(names = "--margin", paramLabel = "DURATION",
-            description = "Clock-skew allowance: a heartbeat counts as lapsed this long after its score. Default: 30s.")
-    String margin;
+    @Mixin
+    RuleOptions rule;
 
     @Option(names = "--force",
             description = "Act on EVERY started job, including jobs live workers are running (the old script's behaviour).")
@@ -113,19 +106,7 @@ public class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConnectionOptions.Connection redis = connection.resolve(spec.commandLine(), config);
-        SweepPolicy policy;
-        try {
-            policy = new SweepPolicy(
-                    maxAge == null
-                            ? Durations.option("rq-sweeper.sweep.max-age (RQ_SWEEPER_SWEEP_MAX_AGE)", config.sweep().maxAge(), ChronoUnit.MINUTES)
-                            : Durations.option("--max-age", maxAge, ChronoUnit.MINUTES),
-                    margin == null
-                            ? Durations.option("rq-sweeper.sweep.margin (RQ_SWEEPER_SWEEP_MARGIN)", config.sweep().margin(), ChronoUnit.SECONDS)
-                            : Durations.option("--margin", margin, ChronoUnit.SECONDS),
-                    force);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        SweepPolicy policy = rule.policy(spec.commandLine(), config, force);
         if (rqVersion != null && io.rqsweeper.rq.RqGeneration.ofVersion(rqVersion) == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rq-version '" + rqVersion + "' is not an RQ version such as 1.16 or 2.12");
