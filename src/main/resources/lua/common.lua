@@ -84,6 +84,16 @@ local function read_fact(kind, key, field)
   return nil
 end
 
+-- t[k], made an empty table first if absent: nested sets without building a joined key string per lookup.
+local function child(t, k)
+  local c = t[k]
+  if not c then
+    c = {}
+    t[k] = c
+  end
+  return c
+end
+
 local function is_worker_key(key)
   return string.find(key, K.WORKER, 1, true) == 1
 end
@@ -93,16 +103,7 @@ end
 local WORKER_FACTS = {}
 local function fact(kind, key, field)
   if not is_worker_key(key) then return read_fact(kind, key, field) end
-  local of_key = WORKER_FACTS[key]
-  if not of_key then
-    of_key = {}
-    WORKER_FACTS[key] = of_key
-  end
-  local of_kind = of_key[kind]
-  if not of_kind then
-    of_kind = {}
-    of_key[kind] = of_kind
-  end
+  local of_kind = child(child(WORKER_FACTS, key), kind)
   local v = of_kind[field]
   if v == nil then
     v = read_fact(kind, key, field)
@@ -177,16 +178,7 @@ local CREATES = {ZADD = 'zset', SADD = 'set', LPUSH = 'list', RPUSH = 'list'}
 local function note(kind, key, member, cmd)
   TYPES[key] = not DRY and CREATES[cmd] or nil
   member = member or ''
-  local of_kind = changed[kind]
-  if not of_kind then
-    of_kind = {}
-    changed[kind] = of_kind
-  end
-  local members = of_kind[key]
-  if not members then
-    members = {}
-    of_kind[key] = members
-  end
+  local members = child(child(changed, kind), key)
   if not members[member] then
     members[member] = true
     local n = #changed_list
