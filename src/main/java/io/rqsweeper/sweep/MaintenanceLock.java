@@ -17,7 +17,8 @@ final class MaintenanceLock implements AutoCloseable {
     /** Short, so a sweeper that dies holds up RQ's maintenance for a minute at most. */
     static final int TTL_SECONDS = 60;
     private static final long RENEW_AFTER_MILLIS = 20_000;
-    private static final LuaScript COMPARE_AND_SET = LuaScript.loadStandalone("release_lock");
+    /** The same compare-and-set renewal and compare-and-delete release as rq-sweeper's own lock. */
+    private static final LuaScript COMPARE_AND_SET = LuaScript.loadStandalone("sweeper_lock");
 
     private final RedisSession redis;
     private final String key;
@@ -56,7 +57,7 @@ final class MaintenanceLock implements AutoCloseable {
     /** Extends the lock when it is getting old; cheap to call per job. */
     void renewIfDue() {
         if (held && System.currentTimeMillis() - renewedAt > RENEW_AFTER_MILLIS) {
-            redis.eval(COMPARE_AND_SET, java.util.List.of(key), java.util.List.of(token, Integer.toString(TTL_SECONDS)));
+            redis.eval(COMPARE_AND_SET, java.util.List.of(key), java.util.List.of("renew", token, Long.toString(TTL_SECONDS * 1000L)));
             renewedAt = System.currentTimeMillis();
         }
     }
@@ -65,7 +66,7 @@ final class MaintenanceLock implements AutoCloseable {
     public void close() {
         if (held) {
             try {
-                redis.eval(COMPARE_AND_SET, java.util.List.of(key), java.util.List.of(token, "release"));
+                redis.eval(COMPARE_AND_SET, java.util.List.of(key), java.util.List.of("release", token));
             } catch (RuntimeException ignored) {
                 // Redis went away: the lock expires by itself within TTL_SECONDS.
             }
