@@ -14,8 +14,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -162,7 +160,7 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
             }
             long deadline = System.currentTimeMillis() + 60_000;
             int port = -1;
-            while (port < 0 || status(port, "/q/health/started") != 200) {
+            while (port < 0 || ServeProcess.status(port, "/q/health/started") != 200) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("serve did not start within 60 s:\n" + (Files.exists(log) ? log() : ""));
                 }
@@ -176,21 +174,6 @@ public class ServeLauncherProvider implements ArtifactLauncherProvider {
                 }
             }
             return Optional.of(new ListeningAddress(port, "http"));
-        }
-
-        private static int status(int port, String path) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-                c.setConnectTimeout(1000);
-                c.setReadTimeout(5000);
-                try {
-                    return c.getResponseCode();
-                } finally {
-                    c.disconnect();
-                }
-            } catch (IOException e) {
-                return -1;
-            }
         }
 
         @Override

@@ -68,8 +68,13 @@ public final class ServeProcess implements AutoCloseable {
 
     /** The HTTP status of a GET, or -1 when nothing answers. */
     public int status(String path) {
+        return status(port, path);
+    }
+
+    /** The HTTP status of a GET to 127.0.0.1:{@code port}, or -1 when nothing answers. */
+    public static int status(int port, String path) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(baseUri() + path).toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
             c.setConnectTimeout(1000);
             c.setReadTimeout(5000);
             try {
