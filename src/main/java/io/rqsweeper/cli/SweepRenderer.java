@@ -12,8 +12,6 @@ import io.rqsweeper.sweep.SweepReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -39,7 +37,8 @@ public final class SweepRenderer implements SweepListener {
         this.err = err;
         this.format = format;
         this.options = options;
-        this.showProgress = stderrIsTerminal();
+        // Progress is for people watching a terminal; pipelines and log collectors get none.
+        this.showProgress = Terminal.isTerminal(2);
     }
 
     @Override
@@ -271,16 +270,6 @@ public final class SweepRenderer implements SweepListener {
             err.print("\r\033[K");
             err.flush();
             progressShown = false;
-        }
-    }
-
-    /** Progress is for people watching a terminal; pipelines and log collectors get none. */
-    private static boolean stderrIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
         }
     }
 }
