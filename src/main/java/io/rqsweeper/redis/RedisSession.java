@@ -11,6 +11,7 @@ import io.vertx.redis.client.ResponseType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,32 +44,47 @@ public final class RedisSession implements AutoCloseable {
 
     /** Runs a Lua script with EVALSHA, loading it first when Redis does not know it (NOSCRIPT). */
     public Response eval(LuaScript script, List<?> keys, List<?> args) {
+        Function<Boolean, Request> request = withSource -> {
+            Request r = withSource
+                    ? Request.cmd(Command.EVAL).arg(script.source()).arg(keys.size())
+                    : Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
+            keys.forEach(k -> addArg(r, k));
+            args.forEach(a -> addArg(r, a));
+            return r;
+        };
+        Object reply;
         try {
-            return evalSha(script, keys, args, false);
+            reply = await(connection.send(request.apply(false)), target, timeout, "EVALSHA " + script.name());
         } catch (RedisCommandException e) {
             if (!e.isNoScript()) {
                 throw e;
             }
-            load(script);
-            try {
-                return evalSha(script, keys, args, false);
-            } catch (RedisCommandException again) {
-                if (!again.isNoScript()) {
-                    throw again;
-                }
-                // Flushed again since the load: EVAL with the source cannot meet NOSCRIPT.
-                return evalSha(script, keys, args, true);
-            }
+            reply = afterNoScript(script, request);
         }
+        if (reply instanceof RedisCommandException e) {
+            throw e;
+        }
+        return (Response) reply;
     }
 
-    private Response evalSha(LuaScript script, List<?> keys, List<?> args, boolean withSource) {
-        Request request = withSource
-                ? Request.cmd(Command.EVAL).arg(script.source()).arg(keys.size())
-                : Request.cmd(Command.EVALSHA).arg(script.sha1()).arg(keys.size());
-        keys.forEach(k -> addArg(request, k));
-        args.forEach(a -> addArg(request, a));
-        return await(connection.send(request), target, timeout, "EVALSHA " + script.name());
+    /**
+     * What Redis answers a script call that met NOSCRIPT (SCRIPT FLUSH meanwhile): the script is loaded and the
+     * EVALSHA {@code request(false)} sent again. Only if the scripts were flushed once more in between is it sent
+     * as EVAL with the source ({@code request(true)}), which cannot meet NOSCRIPT; EVAL comes last because the
+     * sweeper's least-privilege ACL user may run EVALSHA and SCRIPT LOAD only. A {@link Response}, or the
+     * {@link RedisCommandException} Redis answered.
+     */
+    public Object afterNoScript(LuaScript script, Function<Boolean, Request> request) {
+        try {
+            load(script);
+            Object reply = sendAll(List.of(request.apply(false))).get(0);
+            if (reply instanceof RedisCommandException e && e.isNoScript()) {
+                reply = sendAll(List.of(request.apply(true))).get(0);
+            }
+            return reply;
+        } catch (RedisCommandException e) {
+            return e;
+        }
     }
 
     /** Loads a script so that EVALSHA calls find it. */

@@ -71,7 +71,7 @@ public final class ScriptCall {
      * Runs many calls: consecutive calls of one script and mode are sent as one EVALSHA per
      * {@link #JOBS_PER_CALL} jobs, and those are pipelined. Each result is the job's {@link ScriptResult}, or
      * the {@link RedisCommandException} its call was answered with. A call whose script Redis no longer knows
-     * (SCRIPT FLUSH meanwhile) is run again after loading it.
+     * (SCRIPT FLUSH meanwhile) is sent again ({@link RedisSession#afterNoScript}).
      */
     public static List<Object> runAll(RedisSession redis, List<ScriptCall> calls) {
         List<List<ScriptCall>> batches = batches(calls);
@@ -83,14 +83,7 @@ public final class ScriptCall {
             List<ScriptCall> batch = batches.get(i);
             Object reply = replies.get(i);
             if (reply instanceof RedisCommandException e && e.isNoScript()) {
-                try {
-                    // Load it for the calls to come, and run this one with its source: EVAL cannot meet NOSCRIPT,
-                    // even if the scripts are flushed again between the load and the call.
-                    redis.load(batch.get(0).script);
-                    reply = redis.sendAll(List.of(request(batch, true))).get(0);
-                } catch (RedisCommandException again) {
-                    reply = again;
-                }
+                reply = redis.afterNoScript(batch.get(0).script, withSource -> request(batch, withSource));
             }
             addResults(results, batch, reply);
         }
