@@ -7,6 +7,7 @@ import io.rqsweeper.testing.Processes;
 import io.rqsweeper.testing.RedisServer;
 import io.rqsweeper.testing.RqInstall;
 import io.rqsweeper.testing.RqScenario;
+import io.rqsweeper.testing.SentinelServer;
 import io.rqsweeper.testing.ServeProcess;
 import io.rqsweeper.testing.SyntheticJobs;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,42 @@ class ServeIT {
                         .body("checks[0].data.cleaned", equalTo(0));
                 assertEquals("3", redis.cli("ZCARD", "rq:wip:q1").trim(), "nothing was touched\n" + serve.log());
                 assertTrue(serve.log().contains("more than --max-jobs 2"), serve.log());
+            }
+        }
+    }
+
+    @Test
+    void followsASentinelFailoverWithoutARestart() {
+        String master = "rqmaster";
+        String deadSentinel = "127.0.0.1:" + Processes.freePort();
+        try (RedisServer first = RedisServer.start();
+             RedisServer second = RedisServer.startReplicaOf(first);
+             SentinelServer sentinel = SentinelServer.monitor(first, master, null)) {
+            Processes.await("the sentinel to find the replica", 20_000, () -> sentinel.replicasKnown(master) == 1);
+            Processes.await("the replica to be in sync", 20_000,
+                    () -> second.cli("INFO", "replication").contains("master_link_status:up"));
+            Map<String, String> env = env(first, "RQ_SWEEPER_SENTINELS", deadSentinel + "," + sentinel.address(),
+                    "RQ_SWEEPER_SENTINEL_MASTER", master, "RQ_SWEEPER_SCHEDULE_EVERY", "1s");
+            env.remove("RQ_SWEEPER_REDIS_URL");
+            try (ServeProcess serve = ServeProcess.start(env)) {
+                awaitStatus(serve, "/q/health/ready", 200);
+                first.cli("SADD", "rq:queues", "rq:queue:default");
+                first.cli("ZADD", "rq:wip:default", "1", "ghost-before-failover");
+                Processes.await("the entry on the first master to go\n" + serve.log(), 10_000,
+                        () -> "0".equals(first.cli("ZCARD", "rq:wip:default")));
+
+                // The master dies; the sentinel promotes the replica.
+                first.stop();
+                Processes.await("the sentinel to promote the replica", 30_000,
+                        () -> sentinel.masterPort(master) == second.port());
+                Processes.await("the promoted replica to accept writes", 10_000,
+                        () -> second.cli("INFO", "replication").contains("role:master"));
+                second.cli("ZADD", "rq:wip:default", "1", "ghost-after-failover");
+                Processes.await("the entry on the new master to go\n" + serve.log(), 15_000,
+                        () -> "0".equals(second.cli("ZCARD", "rq:wip:default")));
+                awaitStatus(serve, "/q/health/ready", 200);
+                assertTrue(serve.isAlive(), serve.log());
+                assertFalse(serve.log().contains("Exception"), serve.log());
             }
         }
     }

@@ -14,6 +14,9 @@ import java.util.Map;
 /** Connection options shared by every command that talks to Redis. */
 public class ConnectionOptions {
     static final String ENV_TLS_CA = "RQ_SWEEPER_REDIS_TLS_CA";
+    static final String ENV_SENTINELS = "RQ_SWEEPER_SENTINELS";
+    static final String ENV_MASTER_NAME = "RQ_SWEEPER_SENTINEL_MASTER";
+    static final String ENV_SENTINEL_PASSWORD = "RQ_SWEEPER_SENTINEL_PASSWORD";
 
     @Option(names = "--redis-url", paramLabel = "URL",
             description = {"redis://[user:password@]host:port/db or rediss://… Default: $RQ_SWEEPER_REDIS_URL, "
@@ -26,6 +29,22 @@ public class ConnectionOptions {
             description = "Read the Redis password from FILE (one line; a trailing newline is ignored). Wins over "
                     + "$RQ_SWEEPER_REDIS_PASSWORD, which wins over the URL's password.")
     Path passwordFile;
+
+    @Option(names = "--sentinel", paramLabel = "HOST:PORT", split = ",",
+            description = {"Find the master through Redis Sentinel, asking these sentinels in order (comma-separated "
+                    + "or repeated; default: $RQ_SWEEPER_SENTINELS). Needs --master-name.",
+                    "The master's user, password, database and TLS come from --redis-url as usual; its host and port "
+                            + "are not used."})
+    java.util.List<String> sentinels;
+
+    @Option(names = "--master-name", paramLabel = "NAME",
+            description = "The master's name in the sentinels' configuration (default: $RQ_SWEEPER_SENTINEL_MASTER).")
+    String masterName;
+
+    @Option(names = "--sentinel-password-file", paramLabel = "FILE",
+            description = "Read the sentinels' own password from FILE (default: $RQ_SWEEPER_SENTINEL_PASSWORD, else "
+                    + "none: sentinels often have no password, or another one than the master).")
+    Path sentinelPasswordFile;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
             description = "Bound on connecting and on each Redis command (default: 5s, or rq-sweeper.redis.timeout).")
@@ -86,9 +105,49 @@ public class ConnectionOptions {
         }
         target = target.withClientCertificate(tlsCert, tlsKey);
         if (passwordFile != null) {
-            target = target.withPassword(readPassword(passwordFile));
+            target = target.withPassword(readPassword(passwordFile, "--password-file"));
         }
-        return target;
+        return withSentinels(target, env);
+    }
+
+    /** The target reached through the sentinels, when they are given (flag, else environment). */
+    private RedisTarget withSentinels(RedisTarget target, Map<String, String> env) {
+        java.util.List<String> addresses = sentinels;
+        String addressSource = "--sentinel";
+        if (addresses == null && !isBlank(env.get(ENV_SENTINELS))) {
+            addresses = java.util.List.of(env.get(ENV_SENTINELS).split(","));
+            addressSource = ENV_SENTINELS;
+        }
+        String master = masterName != null ? masterName : isBlank(env.get(ENV_MASTER_NAME)) ? null : env.get(ENV_MASTER_NAME);
+        String masterSource = masterName != null ? "--master-name" : ENV_MASTER_NAME;
+        if (addresses == null) {
+            if (masterName != null) {
+                throw new IllegalArgumentException("--master-name needs --sentinel");
+            }
+            if (sentinelPasswordFile != null) {
+                throw new IllegalArgumentException("--sentinel-password-file needs --sentinel");
+            }
+            return target;
+        }
+        if (master == null) {
+            throw new IllegalArgumentException(addressSource + " needs --master-name (or " + ENV_MASTER_NAME + ")");
+        }
+        if (master.isBlank() || master.chars().anyMatch(c -> c <= ' ')) {
+            throw new IllegalArgumentException(masterSource + ": '" + master + "' is not a master name");
+        }
+        java.util.List<io.rqsweeper.redis.Sentinels.Address> parsed;
+        try {
+            parsed = io.rqsweeper.redis.Sentinels.parseAddresses(addresses);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(addressSource + ": " + e.getMessage());
+        }
+        String password = sentinelPasswordFile != null ? readPassword(sentinelPasswordFile, "--sentinel-password-file")
+                : isBlank(env.get(ENV_SENTINEL_PASSWORD)) ? null : env.get(ENV_SENTINEL_PASSWORD);
+        return target.withSentinels(new io.rqsweeper.redis.Sentinels(parsed, master, password));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     private boolean redisUrlIsPlain(Map<String, String> env) {
@@ -100,15 +159,15 @@ public class ConnectionOptions {
     }
 
     /** The first line of the file; never part of a message. */
-    static String readPassword(Path file) {
+    static String readPassword(Path file, String option) {
         if (Files.isDirectory(file) || !Files.isReadable(file)) {
-            throw new IllegalArgumentException("--password-file: cannot read " + file);
+            throw new IllegalArgumentException(option + ": cannot read " + file);
         }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("--password-file: cannot read " + file);
+            throw new IllegalArgumentException(option + ": cannot read " + file);
         }
         int end = text.length();
         while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
@@ -116,10 +175,10 @@ public class ConnectionOptions {
         }
         String password = text.substring(0, end);
         if (password.isEmpty()) {
-            throw new IllegalArgumentException("--password-file: " + file + " is empty");
+            throw new IllegalArgumentException(option + ": " + file + " is empty");
         }
         if (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException("--password-file: " + file + " has more than one line");
+            throw new IllegalArgumentException(option + ": " + file + " has more than one line");
         }
         return password;
     }

@@ -11,7 +11,14 @@ import io.vertx.redis.client.RedisOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** Opens bounded-time connections to the Redis that holds RQ's state. */
 @ApplicationScoped
@@ -21,11 +28,81 @@ public class RedisConnector {
     Vertx vertx;
 
     /**
-     * Connects and authenticates, or fails within {@code timeout}.
+     * Connects and authenticates, or fails within {@code timeout} (per sentinel asked, with Sentinel).
      *
      * @throws RedisUnavailableException when Redis cannot be reached or rejects the credentials
      */
     public RedisSession open(RedisTarget target, Duration timeout) {
+        return target.sentinels() == null ? openDirect(target, timeout) : openMaster(target, timeout);
+    }
+
+    /**
+     * Asks the sentinels in the order given where the master is, and connects to it. A sentinel that is down, does
+     * not know the master, or names a master that does not answer (mid-failover) is passed over for the next. Every
+     * sweep opens its own connection, so {@code serve} follows a failover at its next sweep.
+     */
+    private RedisSession openMaster(RedisTarget target, Duration timeout) {
+        Sentinels sentinels = target.sentinels();
+        List<String> problems = new ArrayList<>();
+        Set<Sentinels.Address> masters = new HashSet<>();
+        boolean passwordProblem = false;
+        for (Sentinels.Address address : sentinels.addresses()) {
+            RedisTarget sentinel = target.sentinelAt(address);
+            Response reply;
+            try (RedisSession session = openDirect(sentinel, timeout)) {
+                reply = session.send(Command.SENTINEL, "GET-MASTER-ADDR-BY-NAME", sentinels.masterName());
+            } catch (RedisAuthenticationException e) {
+                passwordProblem = true;
+                problems.add(address + ": " + sentinelPasswordProblem(sentinels));
+                continue;
+            } catch (RedisUnavailableException | RedisCommandException e) {
+                problems.add(address + ": " + shortReason(e.getMessage(), sentinel));
+                continue;
+            }
+            if (reply == null || reply.size() < 2) {
+                problems.add(address + ": knows no master named '" + sentinels.masterName() + "'");
+                continue;
+            }
+            Sentinels.Address master;
+            try {
+                master = new Sentinels.Address(reply.get(0).toString(), reply.get(1).toInteger());
+            } catch (RuntimeException e) {
+                problems.add(address + ": gave no usable master address");
+                continue;
+            }
+            if (!masters.add(master)) {
+                continue;
+            }
+            try {
+                return openDirect(target.atMaster(master.host(), master.port()), timeout);
+            } catch (RedisAuthenticationException e) {
+                throw e;
+            } catch (RedisUnavailableException e) {
+                problems.add(address + ": names master " + master + ", unreachable: " + shortReason(e.getMessage(),
+                        target.atMaster(master.host(), master.port())));
+            }
+        }
+        if (passwordProblem && problems.stream().allMatch(p -> p.endsWith(sentinelPasswordProblem(sentinels)))) {
+            throw new RedisAuthenticationException("authentication failed at the sentinels of " + target.redacted()
+                    + ": " + sentinelPasswordProblem(sentinels));
+        }
+        throw new RedisUnavailableException("Redis at " + target.redacted() + " is unavailable: "
+                + String.join("; ", problems));
+    }
+
+    private static String sentinelPasswordProblem(Sentinels sentinels) {
+        return (sentinels.password() == null ? "sentinel password needed" : "sentinel password rejected")
+                + " (--sentinel-password-file or RQ_SWEEPER_SENTINEL_PASSWORD)";
+    }
+
+    /** "Connection refused: …" without the "Redis at … is unavailable" that the caller says better. */
+    private static String shortReason(String message, RedisTarget target) {
+        String prefix = "Redis at " + target.redacted() + " ";
+        String reason = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+        return reason.startsWith("is unavailable: ") ? reason.substring("is unavailable: ".length()) : reason;
+    }
+
+    private RedisSession openDirect(RedisTarget target, Duration timeout) {
         NetClientOptions net = new NetClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .setTcpKeepAlive(true);

@@ -19,6 +19,9 @@ public final class RedisTarget {
     public static final String ENV_RQ_URL = "RQ_REDIS_URL";
     public static final String ENV_PASSWORD = "RQ_SWEEPER_REDIS_PASSWORD";
 
+    /** The database of a sentinel, which has none: no SELECT is sent. */
+    private static final int NO_DATABASE = -1;
+
     private final boolean tls;
     private final String host;
     private final int port;
@@ -28,9 +31,11 @@ public final class RedisTarget {
     private final Path tlsCa;
     private final Path tlsCert;
     private final Path tlsKey;
+    /** Where to ask for the master's address; null for a direct connection to host:port. */
+    private final Sentinels sentinels;
 
     private RedisTarget(boolean tls, String host, int port, int database, String user, String password, Path tlsCa,
-                        Path tlsCert, Path tlsKey) {
+                        Path tlsCert, Path tlsKey, Sentinels sentinels) {
         this.tls = tls;
         this.host = host;
         this.port = port;
@@ -40,6 +45,7 @@ public final class RedisTarget {
         this.tlsCa = tlsCa;
         this.tlsCert = tlsCert;
         this.tlsKey = tlsKey;
+        this.sentinels = sentinels;
     }
 
     /** The same target, trusting the PEM certificate(s) in {@code caFile} for {@code rediss://}. */
@@ -50,7 +56,7 @@ public final class RedisTarget {
         if (caFile != null && !pemHolds(caFile, "CERTIFICATE")) {
             throw new IllegalArgumentException(caFile + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
-        return new RedisTarget(tls, host, port, database, user, password, caFile, tlsCert, tlsKey);
+        return new RedisTarget(tls, host, port, database, user, password, caFile, tlsCert, tlsKey, sentinels);
     }
 
     /**
@@ -80,7 +86,7 @@ public final class RedisTarget {
         if (!tls) {
             throw new IllegalArgumentException("--tls-cert and --tls-key need a rediss:// URL");
         }
-        return new RedisTarget(tls, host, port, database, user, password, tlsCa, certFile, keyFile);
+        return new RedisTarget(tls, host, port, database, user, password, tlsCa, certFile, keyFile, sentinels);
     }
 
     /** Whether the file has a PEM block of this kind (e.g. "CERTIFICATE", "PRIVATE KEY"); encrypted keys do not count. */
@@ -141,7 +147,39 @@ public final class RedisTarget {
 
     /** The same target with this password (from a file or the environment), the URL's user kept. */
     public RedisTarget withPassword(String newPassword) {
-        return new RedisTarget(tls, host, port, database, user, newPassword, tlsCa, tlsCert, tlsKey);
+        return new RedisTarget(tls, host, port, database, user, newPassword, tlsCa, tlsCert, tlsKey, sentinels);
+    }
+
+    /**
+     * The same target reached through Redis Sentinel: the master's address comes from {@code sentinels}; this URL's
+     * host and port are not used, its user, password, database and TLS settings are.
+     */
+    public RedisTarget withSentinels(Sentinels newSentinels) {
+        return new RedisTarget(tls, host, port, database, user, password, tlsCa, tlsCert, tlsKey, newSentinels);
+    }
+
+    /** The sentinels to ask for the master, or null for a direct connection. */
+    public Sentinels sentinels() {
+        return sentinels;
+    }
+
+    /** The master a sentinel named, connected to directly, with this target's credentials, database and TLS. */
+    public RedisTarget atMaster(String masterHost, int masterPort) {
+        return new RedisTarget(tls, masterHost, masterPort, database, user, password, tlsCa, tlsCert, tlsKey, null);
+    }
+
+    /**
+     * One sentinel of this target: its address, its own password, this target's TLS settings, and no database (a
+     * sentinel has none and refuses SELECT).
+     */
+    public RedisTarget sentinelAt(Sentinels.Address address) {
+        return new RedisTarget(tls, address.host(), address.port(), NO_DATABASE, null, sentinels.password(), tlsCa,
+                tlsCert, tlsKey, null);
+    }
+
+    /** Whether this is one sentinel to ask, not a Redis that holds data. */
+    public boolean isSentinel() {
+        return database == NO_DATABASE;
     }
 
     private static boolean isBlank(String s) {
@@ -199,7 +237,7 @@ public final class RedisTarget {
                 user = null;
             }
         }
-        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password, null, null, null);
+        return new RedisTarget(scheme.equals("rediss"), host, port, db, user, password, null, null, null, null);
     }
 
     /** The URL with any password replaced by {@code ***}, for messages. */
@@ -217,12 +255,21 @@ public final class RedisTarget {
             }
             sb.append(':').append(encode(password)).append('@');
         }
-        sb.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/').append(database);
+        sb.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port);
+        if (!isSentinel()) {
+            sb.append('/').append(database);
+        }
         return sb.toString();
     }
 
-    /** e.g. {@code redis://app:***@redis:6379/0}. */
+    /** e.g. {@code redis://app:***@redis:6379/0}, or {@code master 'mymaster' via sentinels h1:26379,h2:26379 (db 0)}. */
     public String redacted() {
+        if (sentinels != null) {
+            return sentinels + " (db " + database + (user == null ? "" : ", user " + user) + (tls ? ", TLS" : "") + ")";
+        }
+        if (isSentinel()) {
+            return "sentinel " + new Sentinels.Address(host, port);
+        }
         StringBuilder sb = new StringBuilder(tls ? "rediss://" : "redis://");
         if (user != null || password != null) {
             sb.append(user == null ? "" : user).append(password == null ? "" : ":***").append('@');
@@ -236,7 +283,13 @@ public final class RedisTarget {
 
     /** Removes the password from a text that may echo it (some driver errors do). */
     public String scrub(String text) {
-        if (text == null || !hasPassword()) {
+        if (text == null) {
+            return null;
+        }
+        if (sentinels != null && sentinels.password() != null && !sentinels.password().isEmpty()) {
+            text = text.replace(sentinels.password(), "***").replace(encode(sentinels.password()), "***");
+        }
+        if (!hasPassword()) {
             return text;
         }
         return text.replace(password, "***").replace(encode(password), "***");

@@ -83,6 +83,17 @@ class BadInputTest {
                 Case.of("--password-file", "--password-file", dir.toString()),
                 Case.of("--password-file", "--password-file", dir.resolve("empty-password").toString()),
                 Case.of("--password-file", "--password-file", dir.resolve("two-lines").toString()),
+                Case.of("--master-name", "--sentinel", "127.0.0.1:26379"),
+                Case.of("--master-name needs --sentinel", "--master-name", "mymaster"),
+                Case.of("--sentinel-password-file needs --sentinel", "--sentinel-password-file", missing),
+                Case.of("--sentinel", "--sentinel", "127.0.0.1:99999", "--master-name", "m"),
+                Case.of("--sentinel", "--sentinel", "127.0.0.1:port", "--master-name", "m"),
+                Case.of("--sentinel", "--sentinel", "::1:26379", "--master-name", "m"),
+                Case.of("--sentinel", "--sentinel", ",", "--master-name", "m"),
+                Case.of("--sentinel", "--sentinel", "redis://h:1", "--master-name", "m"),
+                Case.of("--master-name", "--sentinel", "h:1", "--master-name", "two words"),
+                Case.of("--sentinel-password-file", "--sentinel", "h:1", "--master-name", "m",
+                        "--sentinel-password-file", missing),
                 Case.of("'extra'", "extra"));
     }
 

@@ -37,4 +37,18 @@ class RedisTargetTest {
         assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis://host:1/notadb"));
         assertThrows(IllegalArgumentException.class, () -> RedisTarget.parse("redis:///0"));
     }
+
+    @Test
+    void aSentinelTargetNamesTheMasterAndHidesBothPasswords() {
+        Sentinels sentinels = new Sentinels(Sentinels.parseAddresses(java.util.List.of("10.0.0.1", "[::1]:26380")),
+                "mymaster", "sentinel-pw");
+        RedisTarget t = RedisTarget.parse("rediss://app:master-pw@ignored:1/3").withSentinels(sentinels);
+        assertEquals("master 'mymaster' via sentinels 10.0.0.1:26379,[::1]:26380 (db 3, user app, TLS)", t.redacted());
+        assertEquals("*** and ***", t.scrub("master-pw and sentinel-pw"));
+
+        RedisTarget sentinel = t.sentinelAt(sentinels.addresses().get(0));
+        assertEquals("rediss://:sentinel-pw@10.0.0.1:26379", sentinel.connectionString(), "no database, no SELECT");
+        assertEquals("sentinel 10.0.0.1:26379", sentinel.redacted());
+        assertEquals("rediss://app:master-pw@10.0.0.9:6380/3", t.atMaster("10.0.0.9", 6380).connectionString());
+    }
 }

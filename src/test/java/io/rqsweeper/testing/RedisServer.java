@@ -61,6 +61,17 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /** A replica of {@code master}, with the master's password (to replicate, and for clients). */
+    public static RedisServer startReplicaOf(RedisServer master) {
+        List<String> args = new ArrayList<>(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        if (master.password != null) {
+            args.addAll(List.of("--masterauth", master.password));
+        }
+        RedisServer server = new RedisServer(Processes.freePort(), master.password, args);
+        server.launch();
+        return server;
+    }
+
     /** A server on a port chosen beforehand (e.g. one a command is already trying to reach). */
     public static RedisServer startOn(int port, String password) {
         RedisServer server = new RedisServer(port, password, List.of());
@@ -115,6 +126,11 @@ public final class RedisServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The password clients must give, or null. */
+    public String password() {
+        return password;
     }
 
     public String url() {
