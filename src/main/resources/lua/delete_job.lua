@@ -27,9 +27,12 @@ local esk = K.EXECUTIONS .. job_id
 local group_key = (f[2] and f[2] ~= '') and (K.GROUP .. f[2]) or nil
 
 local bad = wrong_type(dependents_key, 'set') or wrong_type(dependencies_key, 'set') or wrong_type(esk, 'zset')
-  or (group_key and wrong_type(group_key, 'set'))
+  or wrong_type(K.RESULTS .. job_id, 'stream') or (group_key and wrong_type(group_key, 'set'))
+local executions = (not bad and type_of(esk) == 'zset') and redis.call('ZRANGE', esk, 0, -1) or {}
+for _, e in ipairs(executions) do bad = bad or wrong_type(K.EXECUTION .. job_id .. ':' .. e, 'hash') end
 for _, q in ipairs(queues) do
   bad = bad or wrong_type(K.QUEUE .. q, 'list') or wrong_type(K.QUEUE .. q .. ':intermediate', 'list')
+    or wrong_type(K.QUEUE .. q .. ':intermediate:first_seen:' .. job_id, 'string')
   for _, r in ipairs({K.WIP, K.FAILED, K.FINISHED, K.DEFERRED, K.SCHEDULED, K.CANCELED}) do
     bad = bad or wrong_type(r .. q, 'zset')
   end
@@ -40,7 +43,6 @@ for _, p in ipairs(parents) do bad = bad or wrong_type(K.JOB .. p .. ':dependent
 for _, c in ipairs(children) do bad = bad or wrong_type(K.DEPS .. c .. K.DEPS_SUFFIX, 'set') end
 if bad then return result('error', bad) end
 
-local executions = redis.call('ZRANGE', esk, 0, -1)
 for _, q in ipairs(queues) do
   local wip = K.WIP .. q
   if redis.call('ZSCORE', wip, job_id) then shared('ZREM', wip, job_id, job_id) end

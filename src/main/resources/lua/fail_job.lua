@@ -41,10 +41,11 @@ local esk = K.EXECUTIONS .. job_id
 -- Everything that can refuse must refuse before the first write. (The job hash is one: HMGET said so.)
 local bad = wrong_type(K.FAILED .. origin, 'zset') or wrong_type(results_key, 'stream')
   or wrong_type(qkey .. ':intermediate', 'list') or wrong_type(esk, 'zset')
+  or wrong_type(dependents_key, 'set') or wrong_type(dependencies_key, 'set')
+  or (exec_id ~= '' and wrong_type(K.EXECUTION .. job_id .. ':' .. exec_id, 'hash'))
 if retrying then
   bad = bad or wrong_type(qkey, 'list') or wrong_type(K.QUEUES, 'set') or wrong_type(K.SCHEDULED .. origin, 'zset')
 end
-if release_dependents then bad = bad or wrong_type(dependents_key, 'set') end
 if bad then return result('error', bad) end
 local interval = 0
 if retrying and f[3] and f[3] ~= '' then

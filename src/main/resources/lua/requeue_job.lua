@@ -25,6 +25,7 @@ local registries = {K.FAILED, K.FINISHED, K.DEFERRED, K.SCHEDULED, K.CANCELED}
 
 local bad = wrong_type(jk, 'hash') or wrong_type(qkey, 'list') or wrong_type(qkey .. ':intermediate', 'list')
   or wrong_type(K.QUEUES, 'set') or wrong_type(K.EXECUTIONS .. job_id, 'zset')
+  or (exec_id ~= '' and wrong_type(K.EXECUTION .. job_id .. ':' .. exec_id, 'hash'))
 for _, r in ipairs(registries) do bad = bad or wrong_type(r .. origin, 'zset') end
 if bad then return result('error', bad) end
 
