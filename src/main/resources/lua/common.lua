@@ -53,6 +53,14 @@ local function type_of(key)
   return t
 end
 
+-- Remembers the keys as absent when none of them exists (the usual case for a job's optional keys): one EXISTS
+-- instead of a TYPE each.
+local function note_absent(...)
+  if redis.call('EXISTS', ...) == 0 then
+    for _, k in ipairs({...}) do TYPES[k] = 'none' end
+  end
+end
+
 -- Whether a list holds a value (LPOS from Redis 6.0.6; a scan before that).
 local function list_has(key, value)
   if type_of(key) == 'none' then return false end

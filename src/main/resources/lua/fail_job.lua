@@ -39,6 +39,7 @@ local retrying = retries_left and retries_left > 0
 local esk = K.EXECUTIONS .. job_id
 
 -- Everything that can refuse must refuse before the first write. (The job hash is one: HMGET said so.)
+note_absent(results_key, dependents_key, dependencies_key)
 local bad = wrong_type(K.FAILED .. origin, 'zset') or wrong_type(results_key, 'stream')
   or wrong_type(qkey .. ':intermediate', 'list') or wrong_type(esk, 'zset')
   or wrong_type(dependents_key, 'set') or wrong_type(dependencies_key, 'set')
@@ -64,9 +65,12 @@ local function drop_entry()
     shared('LREM', qkey .. ':intermediate', job_id, 0, job_id)
   end
   if exec_id ~= '' then
+    -- Their types were checked above (and are remembered): no write for a key that is not there.
     local ek = K.EXECUTION .. job_id .. ':' .. exec_id
-    own_maybe(function() return redis.call('EXISTS', ek) == 1 end, 'DEL', ek)
-    own_maybe(function() return redis.call('ZSCORE', esk, exec_id) ~= false end, 'ZREM', esk, exec_id)
+    if type_of(ek) == 'hash' then own('DEL', ek) end
+    if type_of(esk) == 'zset' then
+      own_maybe(function() return redis.call('ZSCORE', esk, exec_id) ~= false end, 'ZREM', esk, exec_id)
+    end
   end
 end
 
@@ -93,13 +97,12 @@ end
 
 drop_entry()
 local ttl = failure_ttl or default_failure_ttl
-own('HSET', jk, 'status', 'failed')
-if exc_info ~= '' then own('HSET', jk, 'exc_info', exc_info) end
+if exc_info ~= '' then own('HSET', jk, 'status', 'failed', 'exc_info', exc_info) else own('HSET', jk, 'status', 'failed') end
 shared('ZADD', K.FAILED .. origin, job_id, ttl >= 0 and (now_seconds() + ttl) or ttl, job_id)
 if ttl > 0 then
   own('EXPIRE', jk, ttl)
   if type_of(dependents_key) ~= 'none' then own('EXPIRE', dependents_key, ttl) end
-  own_maybe(function() return redis.call('EXISTS', dependencies_key) == 1 end, 'EXPIRE', dependencies_key, ttl)
+  if type_of(dependencies_key) ~= 'none' then own('EXPIRE', dependencies_key, ttl) end
 end
 if exc_string ~= '' then
   own('XADD', results_key, 'MAXLEN', '~', '10', '*', 'type', '2', 'worker_name', '', 'exc_string', exc_string)
