@@ -1,6 +1,7 @@
 package io.rqsweeper.cli;
 
 import io.rqsweeper.redis.RedisTarget;
+import io.rqsweeper.redis.Sentinels;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /** Connection options shared by every command that talks to Redis. */
@@ -35,7 +37,7 @@ public class ConnectionOptions {
                     + "or repeated; default: $RQ_SWEEPER_SENTINELS). Needs --master-name.",
                     "The master's user, password, database and TLS come from --redis-url as usual; its host and port "
                             + "are not used."})
-    java.util.List<String> sentinels;
+    List<String> sentinels;
 
     @Option(names = "--master-name", paramLabel = "NAME",
             description = "The master's name in the sentinels' configuration (default: $RQ_SWEEPER_SENTINEL_MASTER).")
@@ -112,10 +114,10 @@ public class ConnectionOptions {
 
     /** The target reached through the sentinels, when they are given (flag, else environment). */
     private RedisTarget withSentinels(RedisTarget target, Map<String, String> env) {
-        java.util.List<String> addresses = sentinels;
+        List<String> addresses = sentinels;
         String addressSource = "--sentinel";
         if (addresses == null && !isBlank(env.get(ENV_SENTINELS))) {
-            addresses = java.util.List.of(env.get(ENV_SENTINELS).split(","));
+            addresses = List.of(env.get(ENV_SENTINELS).split(","));
             addressSource = ENV_SENTINELS;
         }
         String master = masterName != null ? masterName : isBlank(env.get(ENV_MASTER_NAME)) ? null : env.get(ENV_MASTER_NAME);
@@ -135,15 +137,15 @@ public class ConnectionOptions {
         if (master.isBlank() || master.chars().anyMatch(c -> c <= ' ')) {
             throw new IllegalArgumentException(masterSource + ": '" + master + "' is not a master name");
         }
-        java.util.List<io.rqsweeper.redis.Sentinels.Address> parsed;
+        List<Sentinels.Address> parsed;
         try {
-            parsed = io.rqsweeper.redis.Sentinels.parseAddresses(addresses);
+            parsed = Sentinels.parseAddresses(addresses);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(addressSource + ": " + e.getMessage());
         }
         String password = sentinelPasswordFile != null ? readPassword(sentinelPasswordFile, "--sentinel-password-file")
                 : isBlank(env.get(ENV_SENTINEL_PASSWORD)) ? null : env.get(ENV_SENTINEL_PASSWORD);
-        return target.withSentinels(new io.rqsweeper.redis.Sentinels(parsed, master, password));
+        return target.withSentinels(new Sentinels(parsed, master, password));
     }
 
     private static boolean isBlank(String s) {
