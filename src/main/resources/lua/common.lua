@@ -19,7 +19,8 @@
 --   kind 'sismember' : <field> in set <key>, <expected> '1' or '0'
 --   kind 'numsub'    : channel <key> has subscribers, <expected> '1' (some) or '0' (none)
 --   kind 'lhas'      : list <key> holds <field>, <expected> '1' or '0'
--- check_facts() returns nil when all hold, else a description of the first that does not.
+-- check_facts() returns nil when all hold (and, when asked, fields of the job hash), else a description of the first
+-- that does not.
 -- K holds RQ's key prefixes; LuaScript fills it in from RqKeys, the one place key names are built.
 --
 -- 2. Recorded writes: every write goes through own() (a key that belongs to the job alone) or shared() (a
@@ -111,6 +112,8 @@ end
 local WORKER_FACTS = {}
 local function fact(kind, key, field)
   if not is_worker_key(key) then return read_fact(kind, key, field) end
+  -- A dead worker's executions set is gone: one EXISTS per call answers for all of its jobs.
+  if kind == 'sismember' and fact('exists', key, '') == '0' then return '0' end
   local of_kind = child(child(WORKER_FACTS, key), kind)
   local v = of_kind[field]
   if v == nil then
@@ -127,9 +130,12 @@ local function what_changed(kind, key, field, expected)
   return 'membership in ' .. key .. ' changed'
 end
 
-local function check_facts()
+-- want_key, want_fields (optional): fields of a hash the script reads after the checks. They come back as the
+-- second result, read in the same HMGET as the checked fields of that hash when there are any.
+local function check_facts(want_key, want_fields)
   local n = tonumber(ARGV[AT + 1])
   local i = 0
+  local wanted
   while i < n do
     local b = AT + 4 * i
     local kind, key, field, expected = ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
@@ -153,12 +159,20 @@ local function check_facts()
         fields[#fields + 1] = ARGV[AT + 4 * i + 4]
         i = i + 1
       end
+      local checked = #fields
+      if key == want_key and not wanted then
+        for w = 1, #want_fields do fields[checked + w] = want_fields[w] end
+      end
       local values = redis.call('HMGET', key, unpack(fields))
-      for f = 1, #fields do
+      for f = 1, checked do
         local v = values[f]
         if (v and ('=' .. v) or '-') ~= ARGV[AT + 4 * (first + f - 1) + 5] then
           return fields[f] .. ' of ' .. key .. ' changed'
         end
+      end
+      if #fields > checked then
+        wanted = {}
+        for w = 1, #want_fields do wanted[w] = values[checked + w] end
       end
     else
       local actual = fact(kind, key, field)
@@ -166,7 +180,8 @@ local function check_facts()
       if actual ~= expected then return what_changed(kind, key, field, expected) end
     end
   end
-  return nil
+  if want_key and not wanted then wanted = redis.call('HMGET', want_key, unpack(want_fields)) end
+  return nil, wanted
 end
 
 -- The current job's own argument i (from 1).

@@ -12,12 +12,11 @@
 -- Returns result('deleted', dependents) where dependents is a space-separated list of the ids that waited
 -- for this job (they would wait forever), or result('changed'|'error', why) with nothing written.
 
-local why = check_facts()
+local why, f = check_facts(KEYS[2], {'origin', 'group_id'})
 if why then return result('changed', why) end
 
 local job_id, found_in, found_member = arg(1), arg(2), arg(3)
 local jk = KEYS[2]
-local f = redis.call('HMGET', jk, 'origin', 'group_id')
 local origin = (f[1] and f[1] ~= '') and f[1] or found_in
 local queues = {origin}
 if found_in ~= origin then table.insert(queues, found_in) end

@@ -18,7 +18,8 @@
 -- Returns result(code, detail): 'failed' (detail: dependents enqueued), 'retried' (retries left),
 -- 'scheduled' (retries left), 'changed' or 'error' (nothing written).
 
-local why = check_facts()
+local why, f = check_facts(KEYS[2], {'origin', 'retries_left', 'retry_intervals', 'failure_ttl', 'ttl',
+  'enqueue_at_front_on_retry'})
 if why then return result('changed', why) end
 
 local member, job_id, exec_id, found_in = arg(1), arg(2), arg(3), arg(4)
@@ -26,8 +27,6 @@ local now_text, exc_info, exc_string = arg(5), arg(6), arg(7)
 local release_dependents, default_failure_ttl = arg(8) == '1', tonumber(arg(9))
 
 local wip, jk = KEYS[1], KEYS[2]
-local f = redis.call('HMGET', jk, 'origin', 'retries_left', 'retry_intervals', 'failure_ttl', 'ttl',
-  'enqueue_at_front_on_retry')
 local origin = (f[1] and f[1] ~= '') and f[1] or found_in
 local qkey = K.QUEUE .. origin
 local dependents_key = jk .. ':dependents'

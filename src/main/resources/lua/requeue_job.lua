@@ -13,12 +13,11 @@
 -- arg(5)  -> now as RQ timestamp text, for enqueued_at
 -- Returns result('requeued'), result('changed', why) or result('error', why) (nothing written).
 
-local why = check_facts()
+local why, f = check_facts(KEYS[2], {'origin', 'ttl'})
 if why then return result('changed', why) end
 
 local member, job_id, exec_id, found_in, now_text = arg(1), arg(2), arg(3), arg(4), arg(5)
 local wip, jk = KEYS[1], KEYS[2]
-local f = redis.call('HMGET', jk, 'origin', 'ttl')
 local origin = (f[1] and f[1] ~= '') and f[1] or found_in
 local qkey = K.QUEUE .. origin
 local registries = {K.FAILED, K.FINISHED, K.DEFERRED, K.SCHEDULED, K.CANCELED}

@@ -130,20 +130,38 @@ public final class RedisSession implements AutoCloseable {
      * answered that one request with; losing Redis altogether throws {@link RedisUnavailableException}.
      */
     public List<Object> sendAll(List<Request> requests) {
+        return send(requests).replies();
+    }
+
+    /** Sends every request (pipelining) and returns at once; {@link Sent#replies()} collects the replies. */
+    public Sent send(List<Request> requests) {
         List<Future<Response>> futures = new java.util.ArrayList<>(requests.size());
         for (Request r : requests) {
             futures.add(connection.send(r));
         }
-        // Each reply must come within the timeout of the one before: a long pipeline is not a hung Redis.
-        List<Object> replies = new java.util.ArrayList<>(requests.size());
-        for (Future<Response> f : futures) {
-            try {
-                replies.add(await(f, target, timeout, "a pipelined command"));
-            } catch (RedisCommandException e) {
-                replies.add(e);
-            }
+        return new Sent(futures);
+    }
+
+    /** Requests on their way; their replies in order, as {@link #sendAll} gives them. */
+    public final class Sent {
+        private final List<Future<Response>> futures;
+
+        private Sent(List<Future<Response>> futures) {
+            this.futures = futures;
         }
-        return replies;
+
+        public List<Object> replies() {
+            // Each reply must come within the timeout of the one before: a long pipeline is not a hung Redis.
+            List<Object> replies = new java.util.ArrayList<>(futures.size());
+            for (Future<Response> f : futures) {
+                try {
+                    replies.add(await(f, target, timeout, "a pipelined command"));
+                } catch (RedisCommandException e) {
+                    replies.add(e);
+                }
+            }
+            return replies;
+        }
     }
 
     public RedisTarget target() {

@@ -74,10 +74,23 @@ public final class ScriptCall {
      * (SCRIPT FLUSH meanwhile) is sent again ({@link RedisSession#afterNoScript}).
      */
     public static List<Object> runAll(RedisSession redis, List<ScriptCall> calls) {
+        return start(redis, calls).get();
+    }
+
+    /**
+     * Sends the calls as {@link #runAll} does and returns at once, so that the caller can do other work while Redis
+     * runs them; {@code get()} waits for the results.
+     */
+    public static java.util.function.Supplier<List<Object>> start(RedisSession redis, List<ScriptCall> calls) {
         List<List<ScriptCall>> batches = batches(calls);
         List<Request> requests = new ArrayList<>(batches.size());
         batches.forEach(b -> requests.add(request(b)));
-        List<Object> replies = redis.sendAll(requests);
+        RedisSession.Sent sent = redis.send(requests);
+        return () -> results(redis, calls, batches, sent.replies());
+    }
+
+    private static List<Object> results(RedisSession redis, List<ScriptCall> calls, List<List<ScriptCall>> batches,
+                                        List<Object> replies) {
         List<Object> results = new ArrayList<>(calls.size());
         for (int i = 0; i < batches.size(); i++) {
             List<ScriptCall> batch = batches.get(i);

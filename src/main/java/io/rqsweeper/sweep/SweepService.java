@@ -286,18 +286,22 @@ public class SweepService {
         Set<String> seen = new HashSet<>();
         // The page read ahead may have been read before this page's scripts removed an entry it repeats.
         Set<String> resolvedBefore = Set.of();
+        // The previous page's scripts: Redis runs them while this page is judged. Reported before this page.
+        Resolving previous = Resolving.DONE;
         Future<PageReader.Read> ahead = run.pages.start(queue, "0", PAGE_SIZE);
         while (ahead != null) {
             PageReader.Read read;
             try {
                 read = PageReader.await(ahead);
             } catch (RedisCommandException e) {
+                previous.finish();
                 run.report(JobReport.error(null, queue, null, RqKeys.startedRegistry(queue) + " cannot be read: " + e.getMessage()));
                 return checked;
             }
             String cursor = read.page().cursor();
             ahead = "0".equals(cursor) ? null : run.pages.start(queue, cursor, PAGE_SIZE);
             List<Assessment> stuck = new ArrayList<>();
+            List<JobReport> kept = new ArrayList<>();
             for (RqReader.EntryFacts f : read.facts()) {
                 StartedEntry entry = f.entry();
                 if (!f.present() || seen.contains(entry.member()) || resolvedBefore.contains(entry.member())
@@ -307,7 +311,7 @@ public class SweepService {
                 checked++;
                 if (f.jobError() != null) {
                     seen.add(entry.member());
-                    run.report(JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + f.jobError() + "; left alone"));
+                    kept.add(JobReport.error(entry.jobId(), queue, entry.member(), "cannot read the job: " + f.jobError() + "; left alone"));
                     continue;
                 }
                 Assessment a = assess(run.rq, queue, f, read.now(), run.options, run.fleetVersions);
@@ -320,11 +324,14 @@ public class SweepService {
                 } else {
                     seen.add(entry.member());
                     if (a.verdict().kind() != Kind.HEALTHY) {
-                        run.report(describeKept(a));
+                        kept.add(describeKept(a));
                     }
                 }
             }
-            resolveAll(run, stuck);
+            Resolving current = startResolving(run, stuck);
+            previous.finish();
+            kept.forEach(run::report);
+            previous = current;
             resolvedBefore = stuck.stream().map(a -> a.entry().member()).collect(Collectors.toSet());
             run.checked += read.page().entries().size();
             run.sink.progress(run.checked, run.total);
@@ -332,14 +339,17 @@ public class SweepService {
                 lock.renewIfDue();
             }
             if (own != null && !own.renewIfDue()) {
+                previous.finish();
                 run.warnings.add("the lock of queue " + queue + " expired during the sweep; the rest of the queue was left "
                         + "to whoever holds it now");
                 return checked;
             }
             if (stopRequested(run)) {
+                previous.finish();
                 return checked;
             }
         }
+        previous.finish();
         sweepIntermediateList(run, queue, run.rq.now());
         return checked;
     }
@@ -414,6 +424,41 @@ public class SweepService {
     }
 
     /** Resolves a page of stuck entries, many to a script call, each reported to the run's sink. */
+    /** A page's changes on their way to Redis; {@link #finish()} waits for them and reports them. */
+    private interface Resolving {
+        Resolving DONE = () -> { };
+
+        void finish();
+    }
+
+    /**
+     * Sends the page's scripts and returns at once, so that the sweep reports the previous page and reads the next
+     * one while Redis runs them. A backup (written around each change) and --delete-dependents (which acts on the
+     * results) need the results first: those are resolved here, whole.
+     */
+    private Resolving startResolving(Run run, List<Assessment> stuck) {
+        if (stuck.isEmpty()) {
+            return Resolving.DONE;
+        }
+        if (run.backup != null || run.options.deleteDependents()) {
+            resolveAll(run, stuck);
+            return Resolving.DONE;
+        }
+        List<Action> actions = stuck.stream().map(a -> actionFor(a, run.options)).toList();
+        ScriptCall.Mode mode = run.options.dryRun() ? ScriptCall.Mode.PLAN : ScriptCall.Mode.WRITE;
+        List<ScriptCall> calls = new ArrayList<>(stuck.size());
+        for (int i = 0; i < stuck.size(); i++) {
+            calls.add(call(stuck.get(i), actions.get(i), run.options, mode));
+        }
+        java.util.function.Supplier<List<Object>> results = ScriptCall.start(run.redis, calls);
+        return () -> {
+            List<Object> r = results.get();
+            for (int i = 0; i < stuck.size(); i++) {
+                run.report(toReport(stuck.get(i), actions.get(i), r.get(i), run.options));
+            }
+        };
+    }
+
     private void resolveAll(Run run, List<Assessment> stuck) {
         for (Applied x : apply(run.redis, stuck, run.options, run.backup)) {
             JobReport report = toReport(x.assessment(), x.action(), x.result(), run.options);
