@@ -284,8 +284,10 @@ public class SweepService {
         int checked = 0;
         // ZSCAN may return an entry twice; entries left in place (healthy, kept) are remembered to count once.
         Set<String> seen = new HashSet<>();
-        // The page read ahead may have been read before this page's scripts removed an entry it repeats.
+        // A page read ahead may have been read before the scripts of the two pages before it removed an entry it
+        // repeats (ZSCAN may return an entry twice): those entries are not judged again.
         Set<String> resolvedBefore = Set.of();
+        Set<String> resolvedLast = Set.of();
         // The previous page's scripts: Redis runs them while this page is judged. Reported before this page.
         Resolving previous = Resolving.DONE;
         Future<PageReader.Read> ahead = run.pages.start(queue, "0", PAGE_SIZE);
@@ -332,7 +334,10 @@ public class SweepService {
             previous.finish();
             kept.forEach(run::report);
             previous = current;
-            resolvedBefore = stuck.stream().map(a -> a.entry().member()).collect(Collectors.toSet());
+            Set<String> resolvedNow = stuck.stream().map(a -> a.entry().member()).collect(Collectors.toSet());
+            resolvedBefore = new HashSet<>(resolvedLast);
+            resolvedBefore.addAll(resolvedNow);
+            resolvedLast = resolvedNow;
             run.checked += read.page().entries().size();
             run.sink.progress(run.checked, run.total);
             if (lock != null) {
