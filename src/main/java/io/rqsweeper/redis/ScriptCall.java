@@ -6,6 +6,7 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One job's part of a mutation script call, in the layout {@code lua/common.lua} reads: its keys, its fact
@@ -81,7 +82,7 @@ public final class ScriptCall {
      * Sends the calls as {@link #runAll} does and returns at once, so that the caller can do other work while Redis
      * runs them; {@code get()} waits for the results.
      */
-    public static java.util.function.Supplier<List<Object>> start(RedisSession redis, List<ScriptCall> calls) {
+    public static Supplier<List<Object>> start(RedisSession redis, List<ScriptCall> calls) {
         List<List<ScriptCall>> batches = batches(calls);
         List<Request> requests = new ArrayList<>(batches.size());
         batches.forEach(b -> requests.add(request(b)));

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -428,7 +429,6 @@ public class SweepService {
         return apply(redis, stuck, options, null).stream().map(x -> toReport(x.assessment(), x.action(), x.result(), options)).toList();
     }
 
-    /** Resolves a page of stuck entries, many to a script call, each reported to the run's sink. */
     /** A page's changes on their way to Redis; {@link #finish()} waits for them and reports them. */
     private interface Resolving {
         Resolving DONE = () -> { };
@@ -455,7 +455,7 @@ public class SweepService {
         for (int i = 0; i < stuck.size(); i++) {
             calls.add(call(stuck.get(i), actions.get(i), run.options, mode));
         }
-        java.util.function.Supplier<List<Object>> results = ScriptCall.start(run.redis, calls);
+        Supplier<List<Object>> results = ScriptCall.start(run.redis, calls);
         return () -> {
             List<Object> r = results.get();
             for (int i = 0; i < stuck.size(); i++) {
@@ -464,6 +464,7 @@ public class SweepService {
         };
     }
 
+    /** Resolves a page of stuck entries, many to a script call, each reported to the run's sink. */
     private void resolveAll(Run run, List<Assessment> stuck) {
         for (Applied x : apply(run.redis, stuck, run.options, run.backup)) {
             JobReport report = toReport(x.assessment(), x.action(), x.result(), run.options);
