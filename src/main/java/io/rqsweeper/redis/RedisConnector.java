@@ -45,14 +45,14 @@ public class RedisConnector {
         Sentinels sentinels = target.sentinels();
         List<String> problems = new ArrayList<>();
         Set<Sentinels.Address> masters = new HashSet<>();
-        boolean passwordProblem = false;
+        int refused = 0;
         for (Sentinels.Address address : sentinels.addresses()) {
             RedisTarget sentinel = target.sentinelAt(address);
             Response reply;
             try (RedisSession session = openDirect(sentinel, timeout)) {
                 reply = session.send(Command.SENTINEL, "GET-MASTER-ADDR-BY-NAME", sentinels.masterName());
             } catch (RedisAuthenticationException e) {
-                passwordProblem = true;
+                refused++;
                 problems.add(address + ": " + sentinelPasswordProblem(sentinels));
                 continue;
             } catch (RedisUnavailableException | RedisCommandException e) {
@@ -73,16 +73,16 @@ public class RedisConnector {
             if (!masters.add(master)) {
                 continue;
             }
+            RedisTarget atMaster = target.atMaster(master.host(), master.port());
             try {
-                return openDirect(target.atMaster(master.host(), master.port()), timeout);
+                return openDirect(atMaster, timeout);
             } catch (RedisAuthenticationException e) {
                 throw e;
             } catch (RedisUnavailableException e) {
-                problems.add(address + ": names master " + master + ", unreachable: " + shortReason(e.getMessage(),
-                        target.atMaster(master.host(), master.port())));
+                problems.add(address + ": names master " + master + ", unreachable: " + shortReason(e.getMessage(), atMaster));
             }
         }
-        if (passwordProblem && problems.stream().allMatch(p -> p.endsWith(sentinelPasswordProblem(sentinels)))) {
+        if (refused > 0 && refused == problems.size()) {
             throw new RedisAuthenticationException("authentication failed at the sentinels of " + target.redacted()
                     + ": " + sentinelPasswordProblem(sentinels));
         }

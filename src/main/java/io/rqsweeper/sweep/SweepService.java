@@ -144,8 +144,10 @@ public class SweepService {
         int checked = 0;
         int pruned = 0;
         Run run = null;
+        // The reader connects to the server the first connection reached (with Sentinel: the master it was given,
+        // without asking the sentinels again).
         try (RedisSession redis = connector.open(target, timeout);
-             PageReader pages = new PageReader(connector.open(target, timeout));
+             PageReader pages = new PageReader(connector.open(redis.target(), timeout));
              BackupFile b = backup) {
             run = new Run(redis, pages, options, b, sink);
             for (LuaScript script : List.of(failJob, requeueJob, deleteJob, removeEntry)) {
@@ -426,7 +428,8 @@ public class SweepService {
      * one that changed meanwhile is reported {@code skipped} while the others are resolved.
      */
     public List<JobReport> resolve(RedisSession redis, List<Assessment> stuck, SweepOptions options) {
-        return apply(redis, stuck, options, null).stream().map(x -> toReport(x.assessment(), x.action(), x.result(), options)).toList();
+        return apply(redis, stuck, options, null).get().stream()
+                .map(x -> toReport(x.assessment(), x.action(), x.result(), options)).toList();
     }
 
     /** A page's changes on their way to Redis; {@link #finish()} waits for them and reports them. */
@@ -438,51 +441,36 @@ public class SweepService {
 
     /**
      * Sends the page's scripts and returns at once, so that the sweep reports the previous page and reads the next
-     * one while Redis runs them. A backup (written around each change) and --delete-dependents (which acts on the
-     * results) need the results first: those are resolved here, whole.
+     * one while Redis runs them. --delete-dependents acts on the results (and the next page must know what it
+     * deleted), so with it the page is finished here.
      */
     private Resolving startResolving(Run run, List<Assessment> stuck) {
-        if (stuck.isEmpty()) {
-            return Resolving.DONE;
-        }
-        if (run.backup != null || run.options.deleteDependents()) {
-            resolveAll(run, stuck);
-            return Resolving.DONE;
-        }
-        List<Action> actions = stuck.stream().map(a -> actionFor(a, run.options)).toList();
-        ScriptCall.Mode mode = run.options.dryRun() ? ScriptCall.Mode.PLAN : ScriptCall.Mode.WRITE;
-        List<ScriptCall> calls = new ArrayList<>(stuck.size());
-        for (int i = 0; i < stuck.size(); i++) {
-            calls.add(call(stuck.get(i), actions.get(i), run.options, mode));
-        }
-        Supplier<List<Object>> results = ScriptCall.start(run.redis, calls);
-        return () -> {
-            List<Object> r = results.get();
-            for (int i = 0; i < stuck.size(); i++) {
-                run.report(toReport(stuck.get(i), actions.get(i), r.get(i), run.options));
+        Supplier<List<Applied>> applied = apply(run.redis, stuck, run.options, run.backup);
+        Resolving resolving = () -> {
+            for (Applied x : applied.get()) {
+                JobReport report = toReport(x.assessment(), x.action(), x.result(), run.options);
+                run.report(report);
+                boolean deleted = report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE;
+                if (deleted && run.options.deleteDependents() && x.result() instanceof ScriptResult r && !r.detail().isBlank()) {
+                    deleteDependents(run, List.of(r.detail().trim().split(" ")));
+                }
             }
         };
-    }
-
-    /** Resolves a page of stuck entries, many to a script call, each reported to the run's sink. */
-    private void resolveAll(Run run, List<Assessment> stuck) {
-        for (Applied x : apply(run.redis, stuck, run.options, run.backup)) {
-            JobReport report = toReport(x.assessment(), x.action(), x.result(), run.options);
-            run.report(report);
-            boolean deleted = report.outcome() == Outcome.DELETED || report.outcome() == Outcome.WOULD_DELETE;
-            if (deleted && run.options.deleteDependents() && x.result() instanceof ScriptResult r && !r.detail().isBlank()) {
-                deleteDependents(run, List.of(r.detail().trim().split(" ")));
-            }
+        if (run.options.deleteDependents()) {
+            resolving.finish();
+            return Resolving.DONE;
         }
+        return resolving;
     }
 
     /** What was done to one stuck entry: the action (null: only its entry removed) and the script's result. */
     private record Applied(Assessment assessment, Action action, Object result) {
     }
 
-    private List<Applied> apply(RedisSession redis, List<Assessment> stuck, SweepOptions options, BackupFile backup) {
+    /** Starts resolving stuck entries ({@link #applyAll}); {@code get()} gives what was done to each. */
+    private Supplier<List<Applied>> apply(RedisSession redis, List<Assessment> stuck, SweepOptions options, BackupFile backup) {
         if (stuck.isEmpty()) {
-            return List.of();
+            return List::of;
         }
         List<Action> actions = new ArrayList<>(stuck.size());
         List<String> codes = new ArrayList<>(stuck.size());
@@ -493,12 +481,15 @@ public class SweepService {
             codes.add(action == null ? "remove" : action.code());
             calls.add(mode -> call(a, action, options, mode));
         }
-        List<Object> results = applyAll(redis, stuck, codes, calls, options.dryRun(), backup);
-        List<Applied> applied = new ArrayList<>(stuck.size());
-        for (int i = 0; i < stuck.size(); i++) {
-            applied.add(new Applied(stuck.get(i), actions.get(i), results.get(i)));
-        }
-        return applied;
+        Supplier<List<Object>> results = applyAll(redis, stuck, codes, calls, options.dryRun(), backup);
+        return () -> {
+            List<Object> r = results.get();
+            List<Applied> applied = new ArrayList<>(stuck.size());
+            for (int i = 0; i < stuck.size(); i++) {
+                applied.add(new Applied(stuck.get(i), actions.get(i), r.get(i)));
+            }
+            return applied;
+        };
     }
 
     private static Action actionFor(Assessment a, SweepOptions options) {
@@ -521,15 +512,17 @@ public class SweepService {
     }
 
     /**
-     * Plans (dry run) or makes a page of changes, pipelined. With a backup, each job's state is written first
-     * and the file synced before any of the page's scripts runs; what they left is recorded after.
+     * Plans (dry run) or makes a page of changes, pipelined, and returns while Redis runs them; {@code get()} waits
+     * for the results. With a backup, each job's state is written first and the file synced before any of the
+     * page's scripts runs, and what they left is recorded after, all before this returns.
      * Each result is a {@link ScriptResult} or the {@link RedisCommandException} Redis answered.
      */
-    private List<Object> applyAll(RedisSession redis, List<Assessment> as, List<String> actionCodes,
-                                  List<Function<ScriptCall.Mode, ScriptCall>> calls, boolean dryRun, BackupFile backup) {
+    private Supplier<List<Object>> applyAll(RedisSession redis, List<Assessment> as, List<String> actionCodes,
+                                            List<Function<ScriptCall.Mode, ScriptCall>> calls, boolean dryRun,
+                                            BackupFile backup) {
         if (dryRun || backup == null) {
             ScriptCall.Mode mode = dryRun ? ScriptCall.Mode.PLAN : ScriptCall.Mode.WRITE;
-            return ScriptCall.runAll(redis, calls.stream().map(c -> c.apply(mode)).toList());
+            return ScriptCall.start(redis, calls.stream().map(c -> c.apply(mode)).toList());
         }
         List<Object> results = new ArrayList<>(ScriptCall.runAll(redis, calls.stream().map(c -> c.apply(ScriptCall.Mode.PLAN)).toList()));
         List<Integer> toRun = new ArrayList<>();
@@ -554,7 +547,7 @@ public class SweepService {
             backup.after(as.get(i).entry().jobId(), outcome, fingerprint, own);
         }
         backup.sync();
-        return results;
+        return () -> results;
     }
 
     /** The script call for a stuck entry: remove it (dangling, stale) or apply the action to its job. */
@@ -673,7 +666,7 @@ public class SweepService {
                     Verdict.of(Kind.ABANDONED, Reason.DEPENDENT), null, null);
             Object result = applyAll(run.redis, List.of(a), List.of(Action.DELETE.code()),
                     List.of(mode -> deleteCall(facts, RqKeys.startedRegistry(origin), id, origin, "", run.options, mode)),
-                    run.options.dryRun(), run.backup).get(0);
+                    run.options.dryRun(), run.backup).get().get(0);
             JobReport report = toReport(a, Action.DELETE, result, withoutDependentsList(run.options));
             run.report(report);
             if (result instanceof ScriptResult r && "deleted".equals(r.code()) && !r.detail().isBlank()) {
@@ -728,7 +721,7 @@ public class SweepService {
                 }
                 Assessment a = new Assessment(queue, new StartedEntry("", id, null, 0), job, null, now,
                         new Verdict(Kind.ABANDONED, List.of(Reason.STUCK_BEFORE_START, why)), RqGeneration.V2, "not-needed");
-                resolveAll(run, List.of(a));
+                startResolving(run, List.of(a)).finish();
             } catch (RedisCommandException e) {
                 run.report(JobReport.error(id, queue, null, "cannot read the job: " + e.getMessage() + "; left alone"));
             }
