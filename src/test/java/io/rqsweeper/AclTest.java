@@ -51,8 +51,7 @@ class AclTest {
 
     @Test
     void theReadmeUsersCanDoWhatTheyAreForAndNoMore(QuarkusMainLauncher launcher) throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         Path password = Files.createTempFile("rq-sweeper-acl", ".txt");
         Files.writeString(password, "acl-pw-3390\n");
         try (RedisServer redis = RedisServer.start()) {

@@ -56,10 +56,7 @@ class DiagnosticsCommandTest {
                 List.of("status", "--check", "--watch", "2s"),
                 List.of("inspect"),
                 List.of("workers", "--output", "yaml"))) {
-            LaunchResult r = launcher.launch(args.toArray(String[]::new));
-            assertEquals(2, r.exitCode(), args + "\n" + evidence(r));
-            assertTrue(r.getErrorOutput().contains("--help"), evidence(r));
-            assertFalse(r.getErrorOutput().contains("\tat "), "stack trace: " + evidence(r));
+            SweepCommandTest.assertUsageError(launcher, args);
         }
     }
 

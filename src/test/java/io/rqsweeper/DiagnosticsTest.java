@@ -362,8 +362,7 @@ class DiagnosticsTest {
     @org.junit.jupiter.api.Test
     @Order(7)
     void binaryValuesAreShownAsTypeAndSizeNeverDecoded() throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         try (RedisServer redis = RedisServer.start()) {
             String id = rq.ctl(redis.url(), "enqueue", Map.of("queue", QUEUE, "func", "rqtasks.sleeper",
                     "args", List.of("bytes:\u00ff\u00fe\u0000"), "meta_binary", true)).get("id").asText();
@@ -396,8 +395,7 @@ class DiagnosticsTest {
     @org.junit.jupiter.api.Test
     @Order(8)
     void rqSuspendIsShown() throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         try (RedisServer redis = RedisServer.start()) {
             Processes.run(List.of(rq.rq().toString(), "suspend", "-u", redis.url(), "--duration", "300"), rq.env());
             Cli.Result text = cli().run("status", "--redis-url", redis.url());

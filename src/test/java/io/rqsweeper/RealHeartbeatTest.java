@@ -33,8 +33,7 @@ class RealHeartbeatTest {
 
     @Test
     void killedWorkersJobIsFoundOnceItsRealHeartbeatLapses() throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         SweepOptions options = SweepOptions.of(List.of(),
                 new SweepPolicy(Duration.ofMinutes(10), Duration.ofSeconds(5), false), SweepOptions.Action.FAIL, false, null);
         try (RedisServer redis = RedisServer.start()) {

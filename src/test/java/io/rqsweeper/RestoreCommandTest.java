@@ -28,8 +28,7 @@ class RestoreCommandTest {
 
     @Test
     void deleteWithBackupThenRestoreBringsTheJobBack(QuarkusMainLauncher launcher) throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         Path backup = Files.createTempDirectory("rq-sweeper").resolve("sweep.jsonl");
         try (RedisServer redis = RedisServer.start()) {
             RqScenario.Started job = new RqScenario(rq, redis).abandonedJob("default", Map.of());

@@ -38,8 +38,7 @@ class SentinelTest {
 
     @Test
     void sweepFindsTheMasterPastADeadSentinelAndFailsTheJobAsRqWould(QuarkusMainLauncher launcher) throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         try (RedisServer master = RedisServer.start();
              RedisServer replica = RedisServer.startReplicaOf(master);
              SentinelServer sentinel = SentinelServer.monitor(master, MASTER, null)) {
@@ -74,18 +73,18 @@ class SentinelTest {
         try (RedisServer master = RedisServer.start("master-secret-6");
              SentinelServer sentinel = SentinelServer.monitor(master, MASTER, "sentinel-secret-5")) {
             SyntheticJobs.seed(master, 3, 1, "q", "behind-sentinel-");
-            String[] common = {"sweep", "--sentinel", sentinel.address(), "--master-name", MASTER,
-                    "--password-file", masterPassword.toString(), "-o", "json"};
+            List<String> common = List.of("sweep", "--sentinel", sentinel.address(), "--master-name", MASTER,
+                    "--password-file", masterPassword.toString(), "-o", "json");
 
-            LaunchResult noSentinelPassword = launcher.launch(common);
+            LaunchResult noSentinelPassword = launcher.launch(common.toArray(String[]::new));
             assertEquals(0, noSentinelPassword.exitCode(), evidence(noSentinelPassword));
             assertEquals("unavailable", JSON.readTree(noSentinelPassword.getOutput()).get("redis").asText());
             assertTrue(noSentinelPassword.getErrorOutput().contains("sentinel password"), evidence(noSentinelPassword));
             assertEquals("3", master.cli("ZCARD", "rq:wip:q1"), "nothing touched");
 
-            String[] withPassword = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
-                    java.util.stream.Stream.of("--sentinel-password-file", sentinelPassword.toString())).toArray(String[]::new);
-            LaunchResult ok = launcher.launch(withPassword);
+            List<String> withPassword = new java.util.ArrayList<>(common);
+            withPassword.addAll(List.of("--sentinel-password-file", sentinelPassword.toString()));
+            LaunchResult ok = launcher.launch(withPassword.toArray(String[]::new));
             assertEquals(0, ok.exitCode(), evidence(ok));
             assertEquals(3, JSON.readTree(ok.getOutput()).get("cleaned").asInt(), evidence(ok));
             assertEquals("0", master.cli("ZCARD", "rq:wip:q1"));

@@ -47,8 +47,7 @@ class ServeHealthAndMetricsIT {
 
     @Test
     void servesHealthAndFailsAKilledWorkersJobWithinOneInterval() throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         RedisServer redis = ServeLauncherProvider.redis();
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"))

@@ -40,11 +40,6 @@ class ServeIT {
     /** The scheduler looks at its triggers once a second, and the machine may be busy: slack for "one interval". */
     private static final long SLACK_MILLIS = 2000;
 
-    private static RqInstall latestRq() {
-        List<RqInstall> versions = RqInstall.selected();
-        return versions.get(versions.size() - 1);
-    }
-
     private static Map<String, String> env(RedisServer redis, String... more) {
         Map<String, String> env = new HashMap<>();
         env.put("RQ_SWEEPER_REDIS_URL", redis.url());
@@ -90,7 +85,7 @@ class ServeIT {
 
     @Test
     void twoReplicasHandleEachAbandonedJobExactlyOnce() throws Exception {
-        RqInstall rq = latestRq();
+        RqInstall rq = RqInstall.latest();
         int synthetic = 1500;
         try (RedisServer redis = RedisServer.start();
              ServeProcess a = ServeProcess.start(env(redis, "RQ_SWEEPER_SWEEP_MAX_JOBS", "0", "RQ_SWEEPER_SCHEDULE_EVERY", "1s",

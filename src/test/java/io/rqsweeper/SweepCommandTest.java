@@ -28,8 +28,7 @@ class SweepCommandTest {
 
     @Test
     void abandonedJobIsReportedInTextAndJson(QuarkusMainLauncher launcher) throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         try (RedisServer redis = RedisServer.start()) {
             RqScenario.Started job = new RqScenario(rq, redis).abandonedJob("default", Map.of());
             LaunchResult dry = launcher.launch("sweep", "--redis-url", redis.url(), "--dry-run");
@@ -59,8 +58,7 @@ class SweepCommandTest {
 
     @Test
     void requeuedJobGoesBackOnItsQueueAndAWorkerFinishesIt(QuarkusMainLauncher launcher) throws Exception {
-        List<RqInstall> versions = RqInstall.selected();
-        RqInstall rq = versions.get(versions.size() - 1);
+        RqInstall rq = RqInstall.latest();
         try (RedisServer redis = RedisServer.start()) {
             RqScenario scenario = new RqScenario(rq, redis);
             Path marker = Files.createTempDirectory("rq").resolve("marker");
@@ -175,11 +173,16 @@ class SweepCommandTest {
                 List.of("sweep", "--action", "explode"),
                 List.of("sweep", "--rq-version", "banana"),
                 List.of("swep"))) {
-            LaunchResult r = launcher.launch(args.toArray(String[]::new));
-            assertEquals(2, r.exitCode(), args + "\n" + evidence(r));
-            assertTrue(r.getErrorOutput().contains("--help"), evidence(r));
-            assertFalse(r.getErrorOutput().contains("\tat "), "stack trace: " + evidence(r));
+            assertUsageError(launcher, args);
         }
+    }
+
+    /** Exit 2, a pointer to --help, no stack trace: a usage error through the real application. */
+    static void assertUsageError(QuarkusMainLauncher launcher, List<String> args) {
+        LaunchResult r = launcher.launch(args.toArray(String[]::new));
+        assertEquals(2, r.exitCode(), args + "\n" + evidence(r));
+        assertTrue(r.getErrorOutput().contains("--help"), evidence(r));
+        assertFalse(r.getErrorOutput().contains("\tat "), "stack trace: " + evidence(r));
     }
 
     @Test

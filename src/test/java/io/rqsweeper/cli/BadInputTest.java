@@ -1,6 +1,7 @@
 package io.rqsweeper.cli;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.rqsweeper.testing.Cli;
 import io.rqsweeper.testing.Processes;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -8,8 +9,6 @@ import picocli.CommandLine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,14 +112,8 @@ class BadInputTest {
                 Case.of("--tls-ca", "--redis-url", nowhere, "--tls-ca", dir.resolve("cert.pem").toString()));
     }
 
-    /** What one command line gave. */
-    record Result(int exitCode, String out, String err) {
-        String evidence() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
-    static Result run(List<String> args) {
+    /** The command line as {@code Main} runs it, with the default settings and without the commands' services. */
+    static Cli.Result run(List<String> args) {
         SweeperConfig config = new SmallRyeConfigBuilder().withMapping(SweeperConfig.class)
                 .withConverter(java.time.Duration.class, 100, new DurationConverter())
                 .build().getConfigMapping(SweeperConfig.class);
@@ -138,29 +131,14 @@ class BadInputTest {
                 return made;
             }
         };
-        CommandLine cli = new CommandLine(RqSweeperCommand.class, factory).setCaseInsensitiveEnumValuesAllowed(true);
-        CliErrors.install(cli);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args.toArray(String[]::new));
-        return new Result(code, out.toString(), err.toString());
+        return new Cli(factory).run(args);
     }
 
     @Test
     void everySweepOptionWithAWrongValue() {
         List<String> failures = new ArrayList<>();
-        for (Case c : sweepCases()) {
-            List<String> args = new ArrayList<>(List.of("sweep", "--redis-url", nowhere.replace("redis:", "rediss:")));
-            args.addAll(c.args());
-            check(args, c.names(), failures);
-        }
-        for (Case c : urlCases()) {
-            List<String> args = new ArrayList<>(List.of("sweep"));
-            args.addAll(c.args());
-            check(args, c.names(), failures);
-        }
+        checkAll(List.of("sweep", "--redis-url", nowhere.replace("redis:", "rediss:")), sweepCases(), failures);
+        checkAll(List.of("sweep"), urlCases(), failures);
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
     }
 
@@ -179,11 +157,7 @@ class BadInputTest {
                 Case.of("--password-file", "--redis-url", nowhere, backup, "--password-file", dir.resolve("nope").toString()),
                 Case.of("--replace", "--redis-url", nowhere, backup, "--replace=maybe"),
                 Case.of("--bogus", "--redis-url", nowhere, backup, "--bogus"));
-        for (Case c : cases) {
-            List<String> args = new ArrayList<>(List.of("restore"));
-            args.addAll(c.args());
-            check(args, c.names(), failures);
-        }
+        checkAll(List.of("restore"), cases, failures);
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
     }
 
@@ -199,16 +173,25 @@ class BadInputTest {
 
     @Test
     void verboseIsAcceptedBeforeAndAfterTheCommand() {
-        Result before = run(List.of("--verbose", "sweep", "--max-age", "ten"));
+        Cli.Result before = run(List.of("--verbose", "sweep", "--max-age", "ten"));
         assertEquals(2, before.exitCode(), before.evidence());
         assertTrue(before.err().contains("--max-age"), before.evidence());
-        Result after = run(List.of("restore", "--verbose", "--redis-url", "redis://h:0/0", "x"));
+        Cli.Result after = run(List.of("restore", "--verbose", "--redis-url", "redis://h:0/0", "x"));
         assertEquals(2, after.exitCode(), after.evidence());
         assertTrue(after.err().contains("--redis-url"), after.evidence());
     }
 
+    /** Each case after the same leading arguments. */
+    private static void checkAll(List<String> leading, List<Case> cases, List<String> failures) {
+        for (Case c : cases) {
+            List<String> args = new ArrayList<>(leading);
+            args.addAll(c.args());
+            check(args, c.names(), failures);
+        }
+    }
+
     private static void check(List<String> args, String names, List<String> failures) {
-        Result r = run(args);
+        Cli.Result r = run(args);
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
         boolean ok = r.exitCode() == 2
                 && !lines.isEmpty() && lines.get(0).startsWith("rq-sweeper: ") && lines.get(0).contains(names)

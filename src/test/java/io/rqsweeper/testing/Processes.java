@@ -45,6 +45,27 @@ public final class Processes {
         }
     }
 
+    /** Waits until something accepts connections on the loopback port. */
+    public static void awaitListening(String what, int port) {
+        await(what + " on port " + port, 10_000, () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Runs redis-cli against the loopback port (with the password, if any) and returns its raw output. */
+    public static String redisCli(int port, String password, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
+        if (password != null) {
+            cmd.addAll(List.of("-a", password));
+        }
+        cmd.addAll(List.of(args));
+        return run(cmd, java.util.Map.of());
+    }
+
     /** SIGKILL by PID. */
     public static void kill9(long pid) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

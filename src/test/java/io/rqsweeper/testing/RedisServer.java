@@ -3,10 +3,8 @@ package io.rqsweeper.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** A throwaway redis-server on a free loopback port, stopped by PID. */
 public final class RedisServer implements AutoCloseable {
@@ -107,13 +105,7 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server (run scripts/install-test-deps.sh)", e);
         }
-        Processes.await("redis-server on port " + port, 10_000, () -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Processes.awaitListening("redis-server", port);
     }
 
     private static String tempDir() {
@@ -139,12 +131,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Runs redis-cli against this server and returns its raw output. */
     public String cli(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
-        if (password != null) {
-            cmd.addAll(List.of("-a", password));
-        }
-        cmd.addAll(List.of(args));
-        return Processes.run(cmd, Map.of());
+        return Processes.redisCli(port, password, args);
     }
 
     public void flushAll() {

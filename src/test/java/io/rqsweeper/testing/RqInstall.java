@@ -25,6 +25,12 @@ public record RqInstall(String version, Path python, Path rq) {
                 .map(String::trim).filter(v -> !v.isEmpty()).map(RqInstall::of).toList();
     }
 
+    /** The newest of the selected versions, for tests that need one real RQ rather than each. */
+    public static RqInstall latest() {
+        List<RqInstall> versions = selected();
+        return versions.get(versions.size() - 1);
+    }
+
     public static RqInstall of(String version) {
         RqInstall install = switch (version) {
             case "1.13" -> new RqInstall(version, Path.of("/usr/bin/python3"), Path.of("/usr/bin/rq"));

@@ -3,12 +3,10 @@ package io.rqsweeper.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A throwaway Redis Sentinel on a free loopback port that monitors one master, with timings short enough for a
@@ -52,13 +50,7 @@ public final class SentinelServer implements AutoCloseable {
             // redis-server --sentinel is redis-sentinel (the same program): no extra package to install.
             Process process = new ProcessBuilder("redis-server", file.toString(), "--sentinel").redirectErrorStream(true)
                     .redirectOutput(new File(dir.resolve("sentinel.log").toString())).start();
-            Processes.await("redis-sentinel on port " + port, 10_000, () -> {
-                try (Socket s = new Socket("127.0.0.1", port)) {
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            Processes.awaitListening("redis-sentinel", port);
             return new SentinelServer(port, password, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server --sentinel (run scripts/install-test-deps.sh)", e);
@@ -76,12 +68,7 @@ public final class SentinelServer implements AutoCloseable {
 
     /** Runs redis-cli against this sentinel and returns its raw output. */
     public String cli(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-auth-warning"));
-        if (password != null) {
-            cmd.addAll(List.of("-a", password));
-        }
-        cmd.addAll(List.of(args));
-        return Processes.run(cmd, Map.of());
+        return Processes.redisCli(port, password, args);
     }
 
     /** The port of the master this sentinel names now. */
