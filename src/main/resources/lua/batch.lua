@@ -11,11 +11,12 @@ for j = 1, tonumber(ARGV[2]) do
   for i = 1, nkeys do keys[i] = KEYS[first_key + i - 1] end
   first_key = first_key + nkeys
   at = AT + nargs
-  changed, changed_list = {}, {}
+  own_seen, changed_list = {}, {false, false, false}
   local ok, r = pcall(job, keys)
   if not ok then
-    r = {'error', type(r) == 'table' and tostring(r.err) or tostring(r), ''}
-    for i = 1, #changed_list do r[3 + i] = changed_list[i] end
+    changed_list[1], changed_list[2] = 'error', type(r) == 'table' and tostring(r.err) or tostring(r)
+    changed_list[3] = ''
+    r = changed_list
   end
   results[j] = r
 end

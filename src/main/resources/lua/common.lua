@@ -107,11 +107,17 @@ local function is_worker_key(key)
   return string.find(key, K.WORKER, 1, true) == 1
 end
 
+-- Worker keys and worker channels: what fact() reads once per call.
+local function is_worker_fact(key)
+  return is_worker_key(key) or string.find(key, K.PUBSUB, 1, true) == 1
+end
+
 -- Facts about a worker (its hash, its channel, the executions it claims) are read once per call: job scripts
--- never write a worker's keys, and the jobs of a batch mostly share a few workers.
+-- never write a worker's keys, nobody subscribes while a script runs, and the jobs of a batch mostly share a
+-- few workers.
 local WORKER_FACTS = {}
 local function fact(kind, key, field)
-  if not is_worker_key(key) then return read_fact(kind, key, field) end
+  if not is_worker_fact(key) then return read_fact(kind, key, field) end
   -- A dead worker's executions set is gone: one EXISTS per call answers for all of its jobs.
   if kind == 'sismember' and fact('exists', key, '') == '0' then return '0' end
   local of_kind = child(child(WORKER_FACTS, key), kind)
@@ -191,7 +197,7 @@ end
 
 local DRY = ARGV[1] == '1'
 local FINGERPRINT = ARGV[1] == 'f'
-local changed, changed_list = {}, {}
+local own_seen, changed_list = {}, {false, false, false}
 
 local STRUCTURE = {ZADD = 'zset', ZREM = 'zset', SADD = 'set', SREM = 'set', LPUSH = 'list', RPUSH = 'list',
   LREM = 'list', LINSERT = 'list'}
@@ -200,14 +206,14 @@ local CREATES = {ZADD = 'zset', SADD = 'set', LPUSH = 'list', RPUSH = 'list'}
 
 local function note(kind, key, member, cmd)
   TYPES[key] = not DRY and CREATES[cmd] or nil
-  member = member or ''
-  local members = child(child(changed, kind), key)
-  if not members[member] then
-    members[member] = true
-    local n = #changed_list
-    changed_list[n + 1], changed_list[n + 2], changed_list[n + 3], changed_list[n + 4] =
-      kind, key, member, STRUCTURE[cmd] or ''
+  -- An own key is listed once however often it is written; a membership is written once per job anyway.
+  if kind == 'own' then
+    if own_seen[key] then return end
+    own_seen[key] = true
   end
+  local n = #changed_list
+  changed_list[n + 1], changed_list[n + 2], changed_list[n + 3], changed_list[n + 4] =
+    kind, key, member or '', STRUCTURE[cmd] or ''
 end
 
 -- A write to a key that belongs to the job alone: own('HSET', 'rq:job:1', 'status', 'failed').
@@ -254,25 +260,21 @@ end
 local function fingerprint()
   if not FINGERPRINT then return '' end
   local keys = {}
-  for i = 1, #changed_list, 4 do
+  for i = 4, #changed_list, 4 do
     if changed_list[i] == 'own' then table.insert(keys, changed_list[i + 1]) end
   end
   return fingerprint_of(keys)
 end
 
 local function result(code, detail)
-  local r = {code, detail or '', fingerprint()}
-  for i = 1, #changed_list do r[3 + i] = changed_list[i] end
-  return r
+  -- changed_list keeps its first three entries free for these (see batch.lua).
+  changed_list[1], changed_list[2], changed_list[3] = code, detail or '', fingerprint()
+  return changed_list
 end
 
 -- Refuses to write into a key of the wrong type: a script that fails half-way is not rolled back.
-local function wrong_type(key, ...)
+local function wrong_type(key, expected)
   local t = type_of(key)
-  if t == 'none' then return nil end
-  for _, ok in ipairs({...}) do
-    if t == ok then return nil end
-  end
+  if t == 'none' or t == expected then return nil end
   return key .. ' is a ' .. t
 end
-

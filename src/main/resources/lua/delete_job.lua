@@ -25,6 +25,7 @@ local dependencies_key = K.DEPS .. job_id .. K.DEPS_SUFFIX
 local esk = K.EXECUTIONS .. job_id
 local group_key = (f[2] and f[2] ~= '') and (K.GROUP .. f[2]) or nil
 
+note_absent(dependents_key, dependencies_key, K.RESULTS .. job_id)
 local bad = wrong_type(dependents_key, 'set') or wrong_type(dependencies_key, 'set') or wrong_type(esk, 'zset')
   or wrong_type(K.RESULTS .. job_id, 'stream') or (group_key and wrong_type(group_key, 'set'))
 local executions = (not bad and type_of(esk) == 'zset') and redis.call('ZRANGE', esk, 0, -1) or {}
@@ -36,11 +37,16 @@ for _, q in ipairs(queues) do
     bad = bad or wrong_type(r .. q, 'zset')
   end
 end
-local parents = redis.call('TYPE', dependencies_key)['ok'] == 'set' and redis.call('SMEMBERS', dependencies_key) or {}
-local children = redis.call('TYPE', dependents_key)['ok'] == 'set' and redis.call('SMEMBERS', dependents_key) or {}
+local parents = type_of(dependencies_key) == 'set' and redis.call('SMEMBERS', dependencies_key) or {}
+local children = type_of(dependents_key) == 'set' and redis.call('SMEMBERS', dependents_key) or {}
 for _, p in ipairs(parents) do bad = bad or wrong_type(K.JOB .. p .. ':dependents', 'set') end
 for _, c in ipairs(children) do bad = bad or wrong_type(K.DEPS .. c .. K.DEPS_SUFFIX, 'set') end
 if bad then return result('error', bad) end
+
+-- Deletes a key of the job's that may be absent; a dry run asks whether it is there.
+local function del_if_there(key)
+  own_maybe(function() return redis.call('EXISTS', key) == 1 end, 'DEL', key)
+end
 
 for _, q in ipairs(queues) do
   local wip = K.WIP .. q
@@ -56,15 +62,14 @@ for _, q in ipairs(queues) do
   if list_has(qk, job_id) then shared('LREM', qk, job_id, 0, job_id) end
   if list_has(qk .. ':intermediate', job_id) then shared('LREM', qk .. ':intermediate', job_id, 0, job_id) end
   local first_seen = qk .. ':intermediate:first_seen:' .. job_id
-  if redis.call('EXISTS', first_seen) == 1 then own('DEL', first_seen) end
+  del_if_there(first_seen)
 end
 -- The member this sweep found goes too, even when its execution is no longer in the job's execution set.
 if found_member ~= '' and redis.call('ZSCORE', KEYS[1], found_member) then
   shared('ZREM', KEYS[1], found_member, found_member)
 end
 for _, e in ipairs(executions) do
-  local ek = K.EXECUTION .. job_id .. ':' .. e
-  if redis.call('EXISTS', ek) == 1 then own('DEL', ek) end
+  del_if_there(K.EXECUTION .. job_id .. ':' .. e)
 end
 for _, p in ipairs(parents) do
   local pk = K.JOB .. p .. ':dependents'
@@ -76,9 +81,7 @@ for _, c in ipairs(children) do
 end
 if group_key and redis.call('SISMEMBER', group_key, job_id) == 1 then shared('SREM', group_key, job_id, job_id) end
 for _, key in ipairs({jk, dependents_key, dependencies_key, K.RESULTS .. job_id, esk}) do
-  if redis.call('EXISTS', key) == 1 then own('DEL', key) end
+  if type_of(key) ~= 'none' then own('DEL', key) end
 end
-for i = 3, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then own('DEL', KEYS[i]) end
-end
+for i = 3, #KEYS do del_if_there(KEYS[i]) end
 return result('deleted', table.concat(children, ' '))

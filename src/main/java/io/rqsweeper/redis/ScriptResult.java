@@ -2,7 +2,6 @@ package io.rqsweeper.redis;
 
 import io.vertx.redis.client.Response;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,9 +28,12 @@ public record ScriptResult(String code, String detail, String fingerprint, List<
         }
     }
 
-    /** Reads one job's result: code, detail, fingerprint, then four entries per write (see lua/common.lua). */
+    /**
+     * Reads one job's result: code, detail, fingerprint, then four entries per write (see lua/common.lua). A write
+     * repeated (another job's key written for each of its dependents) is listed once.
+     */
     static ScriptResult of(Response reply) {
-        List<Change> changes = new ArrayList<>((Math.max(reply.size() - 3, 0)) / 4);
+        Set<Change> changes = new LinkedHashSet<>();
         for (int i = 3; i + 3 < reply.size(); i += 4) {
             changes.add(new Change(text(reply.get(i)), text(reply.get(i + 1)), text(reply.get(i + 2)), text(reply.get(i + 3))));
         }

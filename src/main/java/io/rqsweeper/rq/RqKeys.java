@@ -181,6 +181,7 @@ public final class RqKeys {
         p.put("QUEUES", QUEUES);
         p.put("GROUP", group(""));
         p.put("WORKER", WORKER_PREFIX);
+        p.put("PUBSUB", workerChannel(""));
         StringBuilder lua = new StringBuilder();
         p.forEach((name, prefix) -> lua.append(name).append(" = '").append(prefix).append("', "));
         return lua.toString();
