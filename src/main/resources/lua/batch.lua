@@ -7,6 +7,7 @@ local results, at, first_key = {}, 2, 1
 for j = 1, tonumber(ARGV[2]) do
   local nkeys, nargs = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
   AT = at + 2
+  OWN = AT + 1 + 4 * tonumber(ARGV[AT + 1])
   local keys = {}
   for i = 1, nkeys do keys[i] = KEYS[first_key + i - 1] end
   first_key = first_key + nkeys

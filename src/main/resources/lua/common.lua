@@ -31,8 +31,9 @@
 --    command implies.
 --    A batch returns one such result per job, in order.
 
--- Where the current job's arguments start in ARGV (ARGV[AT + 1] is its number of fact checks).
-local AT = 0
+-- Where the current job's arguments start in ARGV (ARGV[AT + 1] is its number of fact checks), and where its
+-- own arguments start (ARGV[OWN + 1] is arg(1)).
+local AT, OWN = 0, 0
 
 local NOW
 local function now_seconds()
@@ -56,9 +57,9 @@ end
 
 -- Remembers the keys as absent when none of them exists (the usual case for a job's optional keys): one EXISTS
 -- instead of a TYPE each.
-local function note_absent(...)
-  if redis.call('EXISTS', ...) == 0 then
-    for _, k in ipairs({...}) do TYPES[k] = 'none' end
+local function note_absent(a, b, c)
+  if redis.call('EXISTS', a, b, c) == 0 then
+    TYPES[a], TYPES[b], TYPES[c] = 'none', 'none', 'none'
   end
 end
 
@@ -192,7 +193,7 @@ end
 
 -- The current job's own argument i (from 1).
 local function arg(i)
-  return ARGV[AT + 1 + 4 * tonumber(ARGV[AT + 1]) + i]
+  return ARGV[OWN + i]
 end
 
 local DRY = ARGV[1] == '1'
