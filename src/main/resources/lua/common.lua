@@ -207,7 +207,8 @@ local CREATES = {ZADD = 'zset', SADD = 'set', LPUSH = 'list', RPUSH = 'list'}
 
 local function note(kind, key, member, cmd)
   TYPES[key] = not DRY and CREATES[cmd] or nil
-  -- An own key is listed once however often it is written; a membership is written once per job anyway.
+  -- An own key is listed once however often it is written; a repeated membership or other write (one per dependent)
+  -- is listed once by the reader (ScriptResult).
   if kind == 'own' then
     if own_seen[key] then return end
     own_seen[key] = true
