@@ -96,7 +96,11 @@ end
 
 drop_entry()
 local ttl = failure_ttl or default_failure_ttl
-if exc_info ~= '' then own('HSET', jk, 'status', 'failed', 'exc_info', exc_info) else own('HSET', jk, 'status', 'failed') end
+if exc_info ~= '' then
+  own('HSET', jk, 'status', 'failed', 'exc_info', exc_info)
+else
+  own('HSET', jk, 'status', 'failed')
+end
 shared('ZADD', K.FAILED .. origin, job_id, ttl >= 0 and (now_seconds() + ttl) or ttl, job_id)
 if ttl > 0 then
   own('EXPIRE', jk, ttl)

@@ -22,7 +22,8 @@ local origin = (f[1] and f[1] ~= '') and f[1] or found_in
 local qkey = K.QUEUE .. origin
 local registries = {K.FAILED, K.FINISHED, K.DEFERRED, K.SCHEDULED, K.CANCELED}
 
-local bad = wrong_type(jk, 'hash') or wrong_type(qkey, 'list') or wrong_type(qkey .. ':intermediate', 'list')
+-- Everything that can refuse must refuse before the first write. (The job hash is one: HMGET said so.)
+local bad = wrong_type(qkey, 'list') or wrong_type(qkey .. ':intermediate', 'list')
   or wrong_type(K.QUEUES, 'set') or wrong_type(K.EXECUTIONS .. job_id, 'zset')
   or (exec_id ~= '' and wrong_type(K.EXECUTION .. job_id .. ':' .. exec_id, 'hash'))
 for _, r in ipairs(registries) do bad = bad or wrong_type(r .. origin, 'zset') end
