@@ -46,9 +46,9 @@ class RqTimestampsTest {
         Random random = new Random(5);
         String alphabet = "0123456789-T:.Z +";
         for (int i = 0; i < 20_000; i++) {
-            char[] t = String.format("%04d-%02d-%02dT%02d:%02d:%02d.%06d", random.nextInt(10_000), random.nextInt(14),
+            char[] t = String.format("%04d-%02d-%02dT%02d:%02d:%02d.%09d", random.nextInt(10_000), random.nextInt(14),
                     random.nextInt(33), random.nextInt(26), random.nextInt(62), random.nextInt(62),
-                    random.nextInt(1_000_000)).toCharArray();
+                    random.nextInt(1_000_000_000)).toCharArray();
             if (random.nextBoolean()) {
                 t[random.nextInt(t.length)] = alphabet.charAt(random.nextInt(alphabet.length()));
             }
